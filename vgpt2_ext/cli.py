@@ -19,7 +19,14 @@ from rich.markup import escape
 from vgpt2_ext.errors import VGPT2Error
 
 # module paths whose `register(subparsers)` adds a subcommand; imported lazily so `vgpt2 --help` is fast
-COMMANDS: tuple[str, ...] = ("vgpt2_ext.commands.catalog",)
+COMMANDS: tuple[str, ...] = (
+    "vgpt2_ext.commands.catalog",
+    "vgpt2_ext.commands.sql",
+    "vgpt2_ext.commands.recipe",
+    "vgpt2_ext.commands.tiny_model",
+    "vgpt2_ext.commands.train",
+    "vgpt2_ext.commands.export",
+)
 
 
 def _registrars() -> list:
@@ -42,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except VGPT2Error as error:
-        Console(stderr=True).print(f"[bold red]error:[/] {escape(str(error))}", highlight=False)
+        Console(stderr=True, soft_wrap=True).print(f"[bold red]error:[/] {escape(str(error))}", highlight=False)
         return 1
     except KeyboardInterrupt:
         return 130

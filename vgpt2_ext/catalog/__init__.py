@@ -1,8 +1,9 @@
 """The schema catalog and its loaders: `load_catalog(path)` is the one entry point.
 
 `path` may be a catalog YAML (whole, or an overlay with `source:`), a folder holding a SQL Server
-`INFORMATION_SCHEMA` CSV export, a folder of T-SQL DDL `.sql` files, or one `.sql` file. `None` means the
-embedded sample catalog. Loaded catalogs are cached per path and modification time.
+`INFORMATION_SCHEMA` CSV export, a folder of T-SQL DDL `.sql` files (searched recursively, as a Redgate
+dump nests them), or one `.sql` file. `None` means the embedded sample catalog. Loaded catalogs are cached
+per path and modification time.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from vgpt2_ext.catalog.model import (
     HouseStyle,
     Relationship,
     Rule,
+    canonical_type,
+    module_of,
 )
 from vgpt2_ext.errors import CatalogError
 
@@ -26,11 +29,15 @@ SAMPLE_CATALOG = Path(__file__).resolve().parent.parent / "sample" / "vista_samp
 
 __all__ = [
     "SAMPLE_CATALOG", "Catalog", "CatalogObject", "Code", "Column", "Example", "HouseStyle", "Relationship",
-    "Rule", "load_catalog",
+    "Rule", "canonical_type", "load_catalog", "module_of",
 ]
 
 
 def load_catalog(path: str | Path | None = None) -> Catalog:
+    """The catalog at `path` (see the module docstring for the kinds), or the embedded sample for None.
+
+    One cached, frozen catalog per path and content stamp: every caller in a process shares it, and an
+    edited file is read again. CatalogError, naming the file/key/row, when it cannot be loaded."""
     resolved = Path(path).expanduser().resolve() if path else SAMPLE_CATALOG
     if not resolved.exists():
         raise CatalogError(f"catalog `{path}` does not exist (give a YAML file, a CSV export folder or DDL)")
@@ -38,10 +45,10 @@ def load_catalog(path: str | Path | None = None) -> Catalog:
 
 
 def _stamp(path: Path) -> float:
-    """The newest modification time under `path`, so an edited catalog is reloaded."""
+    """The newest modification time under `path` (DDL dumps nest folders), so an edited catalog is reloaded."""
     if path.is_file():
         return path.stat().st_mtime
-    return max((p.stat().st_mtime for p in path.iterdir() if p.is_file()), default=0.0)
+    return max((p.stat().st_mtime for p in path.rglob("*") if p.is_file()), default=0.0)
 
 
 @lru_cache(maxsize=8)
@@ -54,11 +61,11 @@ def _load(path: Path, _stamp: float) -> Catalog:
         return load_yaml_catalog(path, load_source=load_catalog)
     if is_export_folder(path):
         return load_csv_catalog(path)
-    if path.suffix.lower() == ".sql" or (path.is_dir() and any(path.glob("*.sql"))):
+    if path.suffix.lower() == ".sql" or (path.is_dir() and any(path.rglob("*.sql"))):
         from vgpt2_ext.catalog.ddl_loader import load_ddl_catalog
 
         return load_ddl_catalog(path)
     raise CatalogError(
         f"`{path}` is not a catalog: expected a .yaml file, a folder with `information_schema_columns.csv`, "
-        "or T-SQL DDL (.sql files)"
+        "or T-SQL DDL (a .sql file or a folder of them)"
     )

@@ -13,8 +13,15 @@ import csv
 from collections import defaultdict
 from pathlib import Path
 
-from vgpt2_ext.catalog.model import SURROGATE_COLUMNS, Catalog, CatalogObject, Column
-from vgpt2_ext.catalog.yaml_loader import module_of
+from vgpt2_ext.catalog.model import (
+    LENGTHLESS_TYPES,
+    Catalog,
+    CatalogObject,
+    Column,
+    canonical_type,
+    module_of,
+    rank_keys,
+)
 from vgpt2_ext.errors import CatalogError
 
 COLUMNS_FILE = "information_schema_columns.csv"
@@ -23,6 +30,7 @@ INDEXES_FILE = "indexes.csv"
 COLUMN_HEADERS = ("TABLE_NAME", "COLUMN_NAME", "ORDINAL_POSITION", "IS_NULLABLE", "DATA_TYPE")
 TABLE_HEADERS = ("TABLE_NAME", "TABLE_TYPE")
 INDEX_HEADERS = ("TABLE_NAME", "INDEX_NAME", "IS_UNIQUE", "IS_CLUSTERED", "COLUMNS")
+TRUE_WORDS = ("YES", "1", "TRUE")
 
 
 def is_export_folder(path: Path) -> bool:
@@ -30,90 +38,119 @@ def is_export_folder(path: Path) -> bool:
 
 
 def load_csv_catalog(folder: Path) -> Catalog:
+    """The export in `folder`: every object of the columns CSV, plus views tables.csv lists without columns;
+    keys from the unique indexes (a view inherits its base table's). Problems name the file and row."""
     columns = _read_columns(folder / COLUMNS_FILE)
     tables = _read_tables(folder / TABLES_FILE) if (folder / TABLES_FILE).is_file() else {}
     keys = _read_keys(folder / INDEXES_FILE) if (folder / INDEXES_FILE).is_file() else {}
     names = list(columns) + [name for name in tables if name not in columns]  # views listed without columns
-    objects = [_object(name, columns.get(name, []), tables, keys, columns) for name in names]
-    return Catalog(name=folder.name, objects=tuple(objects), source=str(folder))
+    try:
+        objects = [_object(name, columns.get(name, []), tables, keys, columns) for name in names]
+    except CatalogError as error:
+        raise CatalogError(f"`{folder / COLUMNS_FILE}`: {error}") from None
+    try:
+        return Catalog(name=folder.name, objects=tuple(objects), source=str(folder))
+    except CatalogError as error:
+        raise CatalogError(f"`{folder}`: {error}") from None
 
 
 def _rows(path: Path, required: tuple[str, ...]):
     """(line number, row) pairs, after checking the header names the required columns."""
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        reader = csv.reader(handle)
-        header = next(reader, None)
-        if header is None:
-            raise CatalogError(f"`{path}` is empty; expected a header with {list(required)}")
-        missing = [h for h in required if h not in header]
-        if missing:
-            raise CatalogError(f"`{path}` header lacks {missing} (found {header})")
-        for line, values in enumerate(reader, start=2):
-            if len(values) != len(header):
-                raise CatalogError(f"`{path}` row {line}: expected {len(header)} fields, got {len(values)}")
-            yield line, dict(zip(header, values))
+    line = 1
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            reader = csv.reader(handle)
+            header = next(reader, None)
+            if header is None:
+                raise CatalogError(f"`{path}` is empty; expected a header with {list(required)}")
+            missing = [h for h in required if h not in header]
+            if missing:
+                raise CatalogError(f"`{path}` header lacks {missing} (found {header}); export it with its header row")
+            for line, values in enumerate(reader, start=2):
+                if len(values) != len(header):
+                    raise CatalogError(f"`{path}` row {line}: expected {len(header)} fields, got {len(values)}")
+                yield line, dict(zip(header, values))
+    except csv.Error as error:
+        raise CatalogError(f"`{path}` row {line + 1}: malformed CSV ({error})") from None
+    except UnicodeDecodeError as error:
+        raise CatalogError(f"`{path}` is not UTF-8 text: {error.reason} at byte {error.start}") from None
 
 
 def _read_columns(path: Path) -> dict[str, list[tuple[int, Column]]]:
     by_table: dict[str, list[tuple[int, Column]]] = defaultdict(list)
     for line, row in _rows(path, COLUMN_HEADERS):
-        try:
-            position = int(row["ORDINAL_POSITION"])
-        except ValueError:
-            raise CatalogError(
-                f"`{path}` row {line}: ORDINAL_POSITION {row['ORDINAL_POSITION']!r} is not a number") from None
-        column = Column(
-            name=row["COLUMN_NAME"], sql_type=_sql_type(row), domain=row.get("DOMAIN_NAME") or None,
-            nullable=row["IS_NULLABLE"].upper() != "NO",
-        )
-        by_table[row["TABLE_NAME"]].append((position, column))
+        where = f"`{path}` row {line}"
+        if not row["TABLE_NAME"] or not row["COLUMN_NAME"]:
+            raise CatalogError(f"{where}: TABLE_NAME and COLUMN_NAME must not be empty")
+        nullable = row["IS_NULLABLE"].strip().upper()
+        if nullable not in ("YES", "NO"):
+            raise CatalogError(f"{where}: IS_NULLABLE {row['IS_NULLABLE']!r} must be YES or NO")
+        column = Column(name=row["COLUMN_NAME"], sql_type=_sql_type(row, where),
+                        domain=row.get("DOMAIN_NAME") or None, nullable=nullable == "YES")
+        by_table[row["TABLE_NAME"]].append((_number(row, "ORDINAL_POSITION", where), column))
     return by_table
 
 
-def _sql_type(row: dict[str, str]) -> str | None:
-    """`varchar(30)`, `numeric(12,2)`, `tinyint`; None for untyped (report view) columns."""
+def _number(row: dict[str, str], field: str, where: str) -> int:
+    try:
+        return int(row[field])
+    except ValueError:
+        raise CatalogError(f"{where}: {field} {row[field]!r} is not a number") from None
+
+
+def _sql_type(row: dict[str, str], where: str) -> str | None:
+    """`varchar(30)`, `numeric(12,2)`, `tinyint` in the catalog's one spelling; None for untyped
+    (report view) columns."""
     base = row["DATA_TYPE"].strip().lower()
     if not base:
         return None
-    length = row.get("CHARACTER_MAXIMUM_LENGTH") or ""
-    if length:
-        return f"{base}({'max' if length == '-1' else length})"
-    if base in ("numeric", "decimal") and row.get("NUMERIC_PRECISION"):
-        return f"{base}({row['NUMERIC_PRECISION']},{row.get('NUMERIC_SCALE') or 0})"
-    return base
+    text = base
+    if row.get("CHARACTER_MAXIMUM_LENGTH") and base not in LENGTHLESS_TYPES:
+        length = _number(row, "CHARACTER_MAXIMUM_LENGTH", where)
+        text = f"{base}({'max' if length == -1 else length})"
+    elif base in ("numeric", "decimal") and row.get("NUMERIC_PRECISION"):
+        scale = _number(row, "NUMERIC_SCALE", where) if row.get("NUMERIC_SCALE") else 0
+        text = f"{base}({_number(row, 'NUMERIC_PRECISION', where)},{scale})"
+    try:
+        return canonical_type(text)
+    except CatalogError as error:
+        raise CatalogError(f"{where} DATA_TYPE: {error}") from None
 
 
 def _read_tables(path: Path) -> dict[str, tuple[str, str | None]]:
-    """name -> (kind, base table)."""
-    tables = {}
-    for _, row in _rows(path, TABLE_HEADERS):
+    """name -> (kind, base table). A name listed twice must say the same both times (the fixture lists
+    VPCanvasGridSettings twice, identically)."""
+    tables: dict[str, tuple[str, str | None]] = {}
+    for line, row in _rows(path, TABLE_HEADERS):
         kind = "view" if row["TABLE_TYPE"].strip().upper() == "VIEW" else "table"
-        tables[row["TABLE_NAME"]] = (kind, row.get("BASE_TABLE") or None)
+        entry = (kind, row.get("BASE_TABLE") or None)
+        if tables.get(row["TABLE_NAME"], entry) != entry:
+            raise CatalogError(f"`{path}` row {line}: `{row['TABLE_NAME']}` is listed again, differently "
+                               f"({entry} after {tables[row['TABLE_NAME']]})")
+        tables[row["TABLE_NAME"]] = entry
     return tables
 
 
-def _read_keys(path: Path) -> dict[str, list[tuple[str, ...]]]:
-    """name -> unique keys, the clustered one first and single-column surrogates (KeyID) last."""
-    found: dict[str, list[tuple[bool, bool, tuple[str, ...]]]] = defaultdict(list)
+def _read_keys(path: Path) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """name -> unique keys, ranked (clustered first, surrogates last)."""
+    found: dict[str, list[tuple[bool, tuple[str, ...]]]] = defaultdict(list)
     for line, row in _rows(path, INDEX_HEADERS):
-        if row["IS_UNIQUE"].strip().upper() not in ("YES", "1", "TRUE"):
+        if row["IS_UNIQUE"].strip().upper() not in TRUE_WORDS:
             continue
         key = tuple(c.strip() for c in row["COLUMNS"].split(";") if c.strip())
         if not key:
             raise CatalogError(f"`{path}` row {line}: unique index `{row['INDEX_NAME']}` lists no columns")
-        surrogate = all(c.lower() in SURROGATE_COLUMNS for c in key)
-        clustered = row["IS_CLUSTERED"].strip().upper() in ("YES", "1", "TRUE")
-        found[row["TABLE_NAME"]].append((surrogate, not clustered, key))
-    return {name: [key for *_, key in sorted(keys, key=lambda k: k[:2])] for name, keys in found.items()}
+        found[row["TABLE_NAME"]].append((row["IS_CLUSTERED"].strip().upper() in TRUE_WORDS, key))
+    return {name: rank_keys(keys) for name, keys in found.items()}
 
 
 def _object(name: str, cols: list[tuple[int, Column]], tables: dict, keys: dict, all_columns: dict):
     kind, base = tables.get(name, ("table", None))
-    if not tables and name.lower() != f"b{name.lower()}" and f"b{name}" in all_columns:
-        kind, base = "view", f"b{name}"
+    if not tables and f"b{name}" in all_columns:
+        kind, base = "view", f"b{name}"  # no tables.csv: `X` beside `bX` is the view over it
     if base and base not in all_columns and base not in tables:
         base = None  # a view over an object the export does not list: keep it, unlinked
-    own_keys = keys.get(name) or (keys.get(base, []) if base else [])
+    own_keys = keys.get(name) or (keys.get(base, ()) if base else ())
     ordered = tuple(column for _, column in sorted(cols, key=lambda pc: pc[0]))
     names = {c.name.lower() for c in ordered}
     usable = tuple(k for k in own_keys if all(c.lower() in names for c in k))

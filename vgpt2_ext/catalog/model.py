@@ -11,7 +11,7 @@ import difflib
 import hashlib
 import json
 from dataclasses import asdict, dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Literal
 
 from vgpt2_ext.errors import CatalogError
@@ -22,6 +22,13 @@ ObjectKind = Literal["table", "view"]
 COMPANY_DOMAINS = frozenset({"bcompany"})
 # single-column surrogate keys every Vista table has: unique, but never a join path
 SURROGATE_COLUMNS = frozenset({"keyid", "uniqueattchid"})
+# lowercase prefixes in front of a Vista module's two letters, longest first: report views (brvAPAging,
+# vrvSMInvoice), portal views (ptvJCJM, pvHRGender), BI cube views (viDim_APVendor), base tables (bAPTH, vSMCO)
+MODULE_PREFIXES = ("viFact_", "viDim_", "brv", "vrv", "ptv", "pv", "b", "v", "")
+# T-SQL types that take no length although INFORMATION_SCHEMA reports one (2147483647 for image/text)
+LENGTHLESS_TYPES = frozenset({"text", "ntext", "image", "xml"})
+# built-in type synonyms sqlglot does not know
+SQL_TYPE_ALIASES = {"sysname": "nvarchar(128)"}
 
 
 @dataclass(frozen=True)
@@ -146,11 +153,11 @@ class CatalogObject:
 
     @property
     def company_column(self) -> Column | None:
-        """The company this row belongs to: the first company-typed key column, else the first one."""
-        in_key = [self.column(name) for name in self.key]
-        candidates = [c for c in in_key if c is not None and c.is_company]
-        candidates += [c for c in self.columns if c.is_company]
-        return candidates[0] if candidates else None
+        """The company this row belongs to: the first company-typed column of the primary key. An object
+        keyed without one belongs to no company (APVM is keyed by VendorGroup; its GLCo is a reference);
+        an object without keys (a report view) is taken to belong to its first company-typed column."""
+        pool = [self.column(name) for name in self.key] if self.key else self.columns
+        return next((c for c in pool if c is not None and c.is_company), None)
 
     def suggest_columns(self, name: str, n: int = 3) -> list[str]:
         return closest(name, self.column_names, n)
@@ -177,23 +184,25 @@ class Catalog:
         for obj in self.objects:
             if obj.base_table and obj.base_table.lower() not in by_name:
                 raise CatalogError(f"view `{obj.name}` selects from `{obj.base_table}`, which the catalog lacks")
-        for rule in self.rules:
-            if rule.table.lower() not in by_name:
-                raise CatalogError(f"rule `{rule.id}` names table `{rule.table}`, which the catalog lacks")
         for rel in self.declared_relationships:
             self._check_relationship(rel)
+        if self.rules:
+            from vgpt2_ext.catalog.checks import check_rules
+
+            check_rules(self)
 
     def _check_relationship(self, rel: Relationship) -> None:
+        where = f"relationship `{rel.child}` -> `{rel.parent}`"
+        if len(rel.child_columns) != len(rel.parent_columns) or not rel.child_columns:
+            raise CatalogError(f"{where} pairs {len(rel.child_columns)} columns with {len(rel.parent_columns)}")
         for table, columns in ((rel.child, rel.child_columns), (rel.parent, rel.parent_columns)):
-            obj = self._by_name.get(table.lower())
-            missing = [c for c in columns if obj is None or not obj.has_column(c)]
-            if obj is None or missing:
-                raise CatalogError(f"relationship {rel.child} -> {rel.parent} names `{table}` columns {missing}"
-                                   " that the catalog lacks" if obj else
-                                   f"relationship {rel.child} -> {rel.parent} names unknown object `{table}`")
-        if len(rel.child_columns) != len(rel.parent_columns):
-            raise CatalogError(f"relationship {rel.child} -> {rel.parent} pairs {len(rel.child_columns)} "
-                               f"columns with {len(rel.parent_columns)}")
+            obj = self._by_name.get(normalise_name(table))
+            if obj is None:
+                hint = did_you_mean(self.suggest_objects(table))
+                raise CatalogError(f"{where} names unknown object `{table}`{hint}")
+            missing = [c for c in columns if not obj.has_column(c)]
+            if missing:
+                raise CatalogError(f"{where} names columns {missing} that `{obj.name}` lacks")
 
     # -- lookups ------------------------------------------------------------------------------------
     def find(self, name: str) -> CatalogObject | None:
@@ -253,7 +262,15 @@ class Catalog:
     # -- derived views of the catalog, computed once ------------------------------------------------
     @cached_property
     def _views_by_base(self) -> dict[str, CatalogObject]:
-        return {obj.base_table.lower(): obj for obj in self.objects if obj.base_table}
+        """base (lower) -> its view; where several views select one base (HRCM and HRCMTestStatus over
+        bHRCM), the one named after the base wins, else the first listed."""
+        views: dict[str, CatalogObject] = {}
+        for obj in self.objects:
+            if obj.base_table:
+                base = obj.base_table.lower()
+                if base not in views or obj.name.lower() == base[1:]:
+                    views[base] = obj
+        return views
 
     @cached_property
     def relationships(self) -> tuple[Relationship, ...]:
@@ -291,6 +308,16 @@ class Catalog:
         return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
 
+def rank_keys(found: list[tuple[bool, tuple[str, ...]]]) -> tuple[tuple[str, ...], ...]:
+    """Unique keys as (clustered, columns) in declaration order -> the order `CatalogObject.keys` promises:
+    the clustered (Vista's natural) key first, single-column surrogates (KeyID) last, duplicates dropped."""
+    ranked = sorted(found, key=lambda entry: (all(c.lower() in SURROGATE_COLUMNS for c in entry[1]), not entry[0]))
+    unique: dict[tuple[str, ...], None] = {}
+    for _, key in ranked:
+        unique.setdefault(key, None)
+    return tuple(unique)
+
+
 def sqlglot_type(column: Column) -> str:
     """A type sqlglot can parse; untyped (report-view) columns become `varchar`."""
     return column.sql_type or "varchar"
@@ -313,3 +340,43 @@ def closest(name: str, candidates: list[str] | tuple[str, ...], n: int = 3) -> l
 
 def did_you_mean(names: list[str]) -> str:
     return f"; did you mean {', '.join(f'`{n}`' for n in names)}?" if names else ""
+
+
+def module_of(name: str) -> str:
+    """The Vista module of an object: the two capitals after its lowercase prefix (bAPTH, brvAPAging,
+    viDim_APVendor -> AP); `ud` tables are customer-defined (UD); names without module letters give ""."""
+    if name.removeprefix("b")[:2].lower() == "ud":
+        return "UD"
+    for prefix in MODULE_PREFIXES:
+        stem = name[len(prefix):]
+        if name.startswith(prefix) and len(stem) >= 2 and stem[:2].isalpha() and stem[:2].isupper():
+            return stem[:2]
+    return ""
+
+
+def canonical_type(text: str) -> str:
+    """One spelling per SQL Server type, whichever loader read it: sqlglot's T-SQL rendering, lowercased
+    (`numeric(12,2)`, `varchar(max)`, `int`); decimal reads as numeric and text as varchar(max).
+    CatalogError for text that is no base type (a Vista domain such as `bCompany` belongs in `domain`)."""
+    canonical = _canonical_type(" ".join(text.split()).lower())
+    if canonical is None:
+        raise CatalogError(f"`{text}` is not a SQL Server base type (e.g. `tinyint`, `varchar(30)`, `numeric(12,2)`)")
+    return canonical
+
+
+@lru_cache(maxsize=1024)
+def _canonical_type(text: str) -> str | None:
+    from sqlglot import exp
+    from sqlglot.errors import SqlglotError
+
+    try:
+        built = exp.DataType.build(SQL_TYPE_ALIASES.get(text, text), dialect="tsql")
+    except (SqlglotError, ValueError):
+        return None
+    return None if built.this == exp.DataType.Type.USERDEFINED else render_type(built)
+
+
+def render_type(data_type) -> str:
+    """A parsed sqlglot DataType in the catalog's spelling."""
+    rendered = data_type.sql(dialect="tsql").lower().replace(" ", "")
+    return "int" if rendered == "integer" else rendered

@@ -4,6 +4,24 @@ A column set of object A that equals (by name) the unique key of object B is a j
 usual Vista company aliases count as equal names: when B's company key column is the company in general
 (HQCO.HQCo, a batch table's generic `Co`), A's own company column (APTH.APCo) matches it. Views pair with
 views and base tables with base tables, so a join path never crosses the house-style boundary.
+
+Names alone over-match, so a candidate must also pass these rules, each against a kind of nonsense seen
+in a real Vista catalog:
+1. Joined columns agree in Vista domain (bVendor = bVendor), else in base SQL type.
+2. A key must identify something. A key holding a free-text column never joins (APVM's unique
+   VendorGroup+SortName matched every PM contact's own SortName); a one-column key needs a Vista domain
+   (UM/bUM, HoldCode/bHoldCode join; a unique `Seq` joins nothing). Surrogates (KeyID) never join.
+3. Two objects with the same key are one entity in two shapes (PRCO/PRFI), not a reference.
+4. A generic `Co` is the company of its table's own module (APHB.Co is an AP company), so a key holding
+   `Co` links only objects of the same module; HQ tables (HQBC batch control) serve every module. Without
+   this, every batch table joined every other module's batch header (APLB -> ARBH, CMTA -> EMMH).
+5. A sequence column (`Seq`, `BatchSeq`, `PaySeq` ...) numbers rows within the key columns before it.
+   Where the child's own key holds it, it is the parent's number only if it counts within the same
+   columns (APLB.BatchSeq within Co+Mth+BatchId, as in APHB; PRTH.PaySeq as in PRSQ). Without this,
+   PMDH's Seq (within its document) matched PMSL's Seq (within the project). A sequence column outside
+   the child's key is a plain reference (APTD.CMRefSeq -> APPH). This also drops the rare true path
+   whose key is ordered otherwise (APJC holds BatchSeq after its job columns): a missing path costs
+   less than a wrong one.
 """
 
 from __future__ import annotations
@@ -17,12 +35,18 @@ from vgpt2_ext.catalog.model import CatalogObject, Column, Relationship
 COMPANY_MASTER_NAMES = frozenset({"hqco", "co"})
 # Vista domains of free text: unique in some tables, never a join key
 DESCRIPTIVE_DOMAINS = frozenset({"bdesc", "bitemdesc", "bnotes", "bformattednotes", "bsortname"})
+# the generic company column, whose company is that of its table's module
+GENERIC_COMPANY = "co"
+# modules whose tables serve every module (HQ company master, batch control, units of measure ...)
+SHARED_MODULES = frozenset({"HQ"})
 
 if TYPE_CHECKING:
     from vgpt2_ext.catalog.model import Catalog
 
 
 def infer_relationships(catalog: Catalog) -> tuple[Relationship, ...]:
+    """Every join path the keys imply, one per (child, parent) over its widest key; a declared relationship
+    for a pair replaces the inferred one. Sorted, so equal catalogs infer equal paths."""
     declared = {(r.child, r.parent) for r in catalog.declared_relationships}
     holders = _column_index(catalog.objects)
     with_company = {obj.name for obj in catalog.objects if obj.company_column}
@@ -65,25 +89,62 @@ def _aliasable_company(obj: CatalogObject) -> str | None:
 def _match(child: CatalogObject, parent: CatalogObject, key: tuple[str, ...]) -> Relationship | None:
     if (child.kind == "view") != (parent.kind == "view") or not key:
         return None
-    if tuple(k.lower() for k in child.key) == tuple(k.lower() for k in key):
-        return None  # the same key: the same entity (a twin), not a reference
+    if _lowered(child.key) == _lowered(key):
+        return None  # rule 3: the same key is the same entity (a twin), not a reference
     aliasable = _aliasable_company(parent)
-    if len(key) == 1 and key[0] != aliasable and not _identifying(parent.column(key[0])):
+    if not _identifying_key(parent, key, aliasable):
         return None
-    child_columns = []
+    columns = _child_columns(child, parent, key, aliasable)
+    if columns is None or not _in_scope(child, parent, key) or _numbers_own_rows(child, columns, key):
+        return None
+    return Relationship(child.name, columns, parent.name, tuple(key), "inferred")
+
+
+def _child_columns(child: CatalogObject, parent: CatalogObject, key: tuple[str, ...],
+                   aliasable: str | None) -> tuple[str, ...] | None:
+    """The child's column for each key column (its own company for an aliasable one), if all agree in type."""
+    columns = []
     for name in key:
         column = child.column(name) or (child.company_column if name == aliasable else None)
         if column is None or not _compatible(column, parent.column(name)):
             return None
-        child_columns.append(column.name)
-    return Relationship(child.name, tuple(child_columns), parent.name, tuple(key), "inferred")
+        columns.append(column.name)
+    return tuple(columns)
 
 
-def _identifying(column: Column | None) -> bool:
-    """A lone key column identifies something only if it has a Vista domain that is not free text
-    (UM/bUM, HoldCode/bHoldCode); `Seq`, `Status`, `Description` keys are unique but join nothing."""
-    domain = (column.domain or "").lower() if column else ""
-    return bool(domain) and domain not in DESCRIPTIVE_DOMAINS
+def _in_scope(child: CatalogObject, parent: CatalogObject, key: tuple[str, ...]) -> bool:
+    """Rule 4: a key holding the generic `Co` links only objects of its own module (or any, for HQ)."""
+    if all(name.lower() != GENERIC_COMPANY for name in key):
+        return True
+    return parent.module in SHARED_MODULES or parent.module == child.module
+
+
+def _numbers_own_rows(child: CatalogObject, columns: tuple[str, ...], key: tuple[str, ...]) -> bool:
+    """Rule 5: a mapped sequence column in the child's key that counts within other columns than the parent's."""
+    parent_key = _lowered(key)
+    to_parent = dict(zip(_lowered(columns), parent_key))
+    for own in child.join_keys:
+        lowered = _lowered(own)
+        for position, name in enumerate(lowered):
+            mapped = to_parent.get(name, "")
+            if not mapped.endswith("seq"):
+                continue
+            scope = {to_parent.get(c, c) for c in lowered[:position]}
+            if scope != set(parent_key[:parent_key.index(mapped)]):
+                return True
+    return False
+
+
+def _lowered(names: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(name.lower() for name in names)
+
+
+def _identifying_key(parent: CatalogObject, key: tuple[str, ...], aliasable: str | None) -> bool:
+    """Rule 2: no free-text column in the key, and a lone key column (other than the company) with a domain."""
+    domains = [(parent.column(name).domain or "").lower() for name in key]
+    if any(domain in DESCRIPTIVE_DOMAINS for domain in domains):
+        return False
+    return len(key) > 1 or key[0] == aliasable or bool(domains[0])
 
 
 def _compatible(child: Column, parent: Column | None) -> bool:

@@ -1,0 +1,8 @@
+CREATE TABLE [dbo].[bGLCO]
+(
+[GLCo] [dbo].[bCompany] NOT NULL,
+[LastMthSubClsd] [dbo].[bMonth] NOT NULL,
+[KeyID] [bigint] NOT NULL IDENTITY(1, 1),
+CONSTRAINT [PK_bGLCO] PRIMARY KEY CLUSTERED ([GLCo]) WITH (FILLFACTOR=85) ON [PRIMARY]
+) ON [PRIMARY]
+GO

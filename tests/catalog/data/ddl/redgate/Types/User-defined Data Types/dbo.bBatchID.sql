@@ -1,0 +1,2 @@
+CREATE TYPE [dbo].[bBatchID] FROM int NULL
+GO

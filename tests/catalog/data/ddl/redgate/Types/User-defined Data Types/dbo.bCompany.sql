@@ -1,0 +1,2 @@
+CREATE TYPE [dbo].[bCompany] FROM [tinyint] NOT NULL
+GO

@@ -1,0 +1,2 @@
+CREATE TYPE [dbo].[bDate] FROM smalldatetime NULL
+GO

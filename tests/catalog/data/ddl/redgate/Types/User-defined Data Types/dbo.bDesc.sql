@@ -1,0 +1,2 @@
+CREATE TYPE [dbo].[bDesc] FROM varchar (30) NULL
+GO

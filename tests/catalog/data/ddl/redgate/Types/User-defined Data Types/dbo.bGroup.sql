@@ -1,0 +1,2 @@
+CREATE TYPE [dbo].[bGroup] FROM [tinyint] NOT NULL
+GO

@@ -1,0 +1,2 @@
+CREATE TYPE [dbo].[bHoldCode] FROM varchar (10) NULL
+GO

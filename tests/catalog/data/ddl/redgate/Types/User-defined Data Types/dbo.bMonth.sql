@@ -1,0 +1,2 @@
+CREATE TYPE [dbo].[bMonth] FROM smalldatetime NOT NULL
+GO

@@ -1,0 +1,2 @@
+CREATE TYPE [dbo].[bSortName] FROM varchar (15) NULL
+GO

@@ -1,0 +1,2 @@
+CREATE TYPE [dbo].[bTrans] FROM int NOT NULL
+GO

@@ -1,0 +1,2 @@
+CREATE TYPE [dbo].[bVendor] FROM int NOT NULL
+GO

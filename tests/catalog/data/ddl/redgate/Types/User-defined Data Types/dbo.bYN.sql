@@ -1,0 +1,2 @@
+CREATE TYPE [dbo].[bYN] FROM char (1) NOT NULL
+GO
