@@ -6,15 +6,27 @@ means the same thing to all of them. Parses are cached: data building and scorin
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import sqlglot
 from sqlglot import exp
+from sqlglot.dialects.dialect import Dialect
 from sqlglot.errors import ParseError, TokenError
+from sqlglot.tokens import Token
 
 from vgpt2_ext.errors import SQLAnalysisError
 
 DIALECT = "tsql"
+# dialects tried when T-SQL cannot read the text, so a dialect slip (MySQL backticks) is reported as a slip
+# with the rest of the query still analysed, instead of as an opaque parse error
+FALLBACK_DIALECTS: tuple[str, ...] = ("mysql",)
+
+# sqlglot names classes and tokens in its messages; people read SQL keywords
+_CLASS = re.compile(r"<class 'sqlglot\.expressions\.(?:\w+\.)*(\w+)'>")
+_TOKEN = re.compile(r"<Token token_type: TokenType\.(\w+), text: (.*?), line: .*?>")
+# descriptions of something missing: at the end of the text they mean the statement was cut off
+_MISSING = ("Required keyword", "Expecting", "Expected")
 
 
 def parse_tsql(sql: str) -> list[exp.Expression]:
@@ -22,21 +34,86 @@ def parse_tsql(sql: str) -> list[exp.Expression]:
 
     The returned trees are shared by the cache: copy one before changing it.
     """
-    return list(_parse(sql))
+    return list(_parse(sql, DIALECT))
 
 
-@lru_cache(maxsize=16384)
-def _parse(sql: str) -> tuple[exp.Expression, ...]:
+def parse_any(sql: str, *, fresh: bool = False) -> tuple[str, list[exp.Expression]]:
+    """(dialect, statements): T-SQL when it reads the text, else the first fallback dialect that does.
+
+    Raises the T-SQL error when no dialect reads it. Trees are shared by the cache, as in `parse_tsql`,
+    unless `fresh`: then they are new, the caller's to change, and nothing is cached (a caller that caches
+    its own results keeps the parse cache from holding trees nobody will ask for again).
+    """
+    parse = _parse_uncached if fresh else _parse
     try:
-        statements = sqlglot.parse(sql, read=DIALECT)
+        return DIALECT, list(parse(sql, DIALECT))
+    except SQLAnalysisError as tsql_error:
+        for dialect in FALLBACK_DIALECTS:
+            try:
+                return dialect, list(parse(sql, dialect))
+            except SQLAnalysisError:
+                continue
+        raise tsql_error from None
+
+
+def incomplete(sql: str, dialect: str = DIALECT) -> bool:
+    """Whether `sql` stops mid-statement: an unclosed quote, or something missing where the text ends.
+
+    Answers are often cut at a fixed length; this tells a cut-off query from a malformed one.
+    """
+    try:
+        sqlglot.parse(sql, read=dialect)
+    except TokenError:
+        return True
     except ParseError as error:
-        first = error.errors[0] if error.errors else {}
-        where = f" at line {first.get('line')}, column {first.get('col')}" if first.get("line") else ""
-        message = str(first.get("description") or error).splitlines()[0]
-        raise SQLAnalysisError(f"SQL does not parse as T-SQL{where}: {message}") from None
+        return _stops_early(error)
+    return False
+
+
+def tokenize(sql: str, dialect: str = DIALECT) -> list[Token]:
+    """The tokens of `sql` in `dialect` (they keep their character offsets), or SQLAnalysisError."""
+    try:
+        return Dialect.get_or_raise(dialect).tokenize(sql)
     except TokenError as error:
-        raise SQLAnalysisError(f"SQL does not tokenize as T-SQL: {error}") from None
+        raise SQLAnalysisError(f"SQL does not tokenize as {_name(dialect)}: {error}") from None
+
+
+def _parse_uncached(sql: str, dialect: str) -> tuple[exp.Expression, ...]:
+    try:
+        statements = sqlglot.parse(sql, read=dialect)
+    except ParseError as error:
+        raise SQLAnalysisError(_parse_message(error, dialect)) from None
+    except TokenError as error:
+        raise SQLAnalysisError(f"SQL does not tokenize as {_name(dialect)} (an unclosed quote or bracket?): "
+                               f"{error}") from None
     found = tuple(s for s in statements if s is not None)
     if not found:
         raise SQLAnalysisError("no SQL statement found (empty text)")
     return found
+
+
+# a 4-table join's tree holds ~65 KB: 2,048 of them ~130 MB
+_parse = lru_cache(maxsize=2048)(_parse_uncached)
+
+
+def _parse_message(error: ParseError, dialect: str) -> str:
+    """One line: where, what sqlglot expected in SQL words, and whether the text simply stops there."""
+    first = error.errors[0] if error.errors else {}
+    where = f" at line {first.get('line')}, column {first.get('col')}" if first.get("line") else ""
+    description = str(first.get("description") or error).splitlines()[0]
+    description = _CLASS.sub(r"\1", description)
+    description = _TOKEN.sub(lambda m: "the end of the text" if m[1] == "SENTINEL" else f"`{m[2]}`", description)
+    near = f" near `{first['highlight']}`" if first.get("highlight") else ""
+    cut = " - the statement is incomplete where the text ends (was it cut off?)" if _stops_early(error) else ""
+    return f"SQL does not parse as {_name(dialect)}{where}{near}: {description}{cut}"
+
+
+def _stops_early(error: ParseError) -> bool:
+    """The parser wanted more (a keyword, a `)`, a name) and the text had ended."""
+    first = error.errors[0] if error.errors else {}
+    return bool(first) and not str(first.get("end_context", "")).strip() and \
+        str(first.get("description", "")).startswith(_MISSING)
+
+
+def _name(dialect: str) -> str:
+    return "T-SQL" if dialect == DIALECT else dialect

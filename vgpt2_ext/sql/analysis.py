@@ -1,0 +1,58 @@
+"""`analyze(sql, catalog)`: what a SQL text references, resolved against the catalog.
+
+The stages follow the processing order: parse (T-SQL, or a fallback dialect so a slip such as MySQL
+backticks is reported rather than hiding the whole query) -> resolve each statement's tables and columns
+(`resolve`) -> read its join pairs and filters (`predicates`) -> find dialect slips (`slips`). Grounding
+and house style judge the resulting `Analysis`; nothing here decides whether the SQL is acceptable.
+
+>>> from vgpt2_ext.catalog import load_catalog
+>>> a = analyze("SELECT h.APCo FROM APTH h WITH (NOLOCK) WHERE h.APCo = @APCo", load_catalog())
+>>> a.tables, a.resolved_columns, a.nolock, [str(f) for f in a.filters]
+(('APTH',), ('APTH.APCo',), ('APTH',), ['APTH.APCo = @APCo'])
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from vgpt2_ext.sql.cache import per_catalog
+from vgpt2_ext.sql.model import Analysis
+from vgpt2_ext.sql.parse import parse_any
+from vgpt2_ext.sql.predicates import joins_and_filters
+from vgpt2_ext.sql.resolve import resolve_statement
+from vgpt2_ext.sql.slips import find_slips
+
+if TYPE_CHECKING:
+    from vgpt2_ext.catalog import Catalog
+
+
+def analyze(sql: str, catalog: Catalog) -> Analysis:
+    """The analysis of `sql` against `catalog`, cached per (sql, catalog fingerprint).
+
+    Raises SQLAnalysisError when no dialect parses the text, or when its columns cannot be resolved
+    (an alias used twice, `ORDER BY 5` over fewer columns).
+    """
+    return _analyze(catalog, sql)
+
+
+@per_catalog(maxsize=8192)
+def _analyze(catalog: Catalog, sql: str) -> Analysis:
+    dialect, statements = parse_any(sql, fresh=True)  # analyses are cached: the trees need not be
+    slips = find_slips(sql, dialect, statements)
+    resolved = [resolve_statement(statement, catalog) for statement in statements]
+    predicates = [joins_and_filters(one) for one in resolved]
+    joins = [pair for found, _ in predicates for pair in found]
+    filters = [item for _, found in predicates for item in found]
+    return Analysis(
+        sql=sql,
+        catalog=catalog.fingerprint,
+        dialect=dialect,
+        kinds=tuple(statement.key for statement in statements),
+        table_refs=tuple(ref for one in resolved for ref in one.tables),
+        columns=tuple(ref for one in resolved for ref in one.columns.values()),
+        joins=tuple(dict.fromkeys(joins)),
+        filters=tuple(dict.fromkeys(filters)),
+        slips=tuple(slips),
+        stars=tuple(dict.fromkeys(name for one in resolved for name in one.stars)),
+        ctes=tuple(dict.fromkeys(name for one in resolved for name in one.ctes)),
+    )
