@@ -1,0 +1,54 @@
+"""Getting the answers to the cases from the chosen backend (`vgpt2.validate.backend`, or `--responses`).
+
+`hf` loads the compiled recipe's model and adapters (the run's latest finished stage, via `vgpt2.model_from`)
+through LLaMA-Factory and answers greedily in batches; `openai` asks an OpenAI-compatible endpoint;
+`responses` reads recorded answers. Prompts are built as the data builder builds training prompts.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+
+from vgpt2_ext.backends.prompts import build_prompt
+from vgpt2_ext.backends.responses import load_responses
+from vgpt2_ext.catalog import Catalog
+from vgpt2_ext.errors import ValidationError
+from vgpt2_ext.judge import Case
+from vgpt2_ext.judge.settings import ValidateSettings
+from vgpt2_ext.recipe import lf_args
+
+
+def describe_model(backend: str, config: dict, settings: ValidateSettings, responses: str | None) -> str:
+    """How the report names who answered."""
+    if backend == "responses":
+        return f"recorded answers `{responses}`"
+    if backend == "openai":
+        return f"{settings.api_model} at {settings.endpoint}"
+    adapters = config.get("adapter_name_or_path")
+    return str(config.get("model_name_or_path")) + (f" + adapters {adapters}" if adapters else "")
+
+
+def collect_answers(backend: str, cases: Sequence[Case], catalog: Catalog, config: dict, settings: ValidateSettings,
+                    *, responses: str | None = None, progress: Callable[[], None] | None = None) -> dict[str, str]:
+    """id -> answer for every case the backend answered."""
+    if backend == "responses":
+        if not responses:
+            raise ValidationError("backend `responses` needs a file: pass `--responses FILE.jsonl` or set "
+                                  "`vgpt2.validate.responses`")
+        return load_responses(responses)
+    prompts = [build_prompt(case.question, catalog, config) for case in cases]
+    generator = _generator(backend, config, settings)
+    answers = generator.generate(prompts, max_new_tokens=int(config.get("max_new_tokens") or 512), progress=progress)
+    return {case.id: found[0] for case, found in zip(cases, answers)}
+
+
+def _generator(backend: str, config: dict, settings: ValidateSettings):
+    if backend == "openai":
+        from vgpt2_ext.backends.openai import OpenAIBackend
+
+        return OpenAIBackend(settings.endpoint, settings.api_model, api_key=os.environ.get(settings.api_key_env),
+                             concurrency=settings.concurrency, timeout_s=settings.timeout_s, retries=settings.retries)
+    from vgpt2_ext.backends.hf import HFBackend
+
+    return HFBackend(lf_args(config, "infer"), batch_size=settings.batch_size)

@@ -1,0 +1,142 @@
+"""`vgpt2 validate`: answer the validation cases, judge every answer, write the report; or lint the cases.
+
+    vgpt2 validate                                        # the run's latest stage (make validate)
+    vgpt2 validate --run exp1 --baseline saves/exp1/validation-sft/report.json
+    vgpt2 validate --responses answers.jsonl --report-dir out/ --fail-under 0.8
+    vgpt2 validate --lint --cases eval_suite/reference --catalog ../shared/fixtures/vista
+
+Settings come from `recipes/validate.yaml` (`vgpt2.validate.*`); the options here override them.
+Exit status: 0, or 1 when the suite is unsound (`--lint`), the input is bad, or a gate fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from vgpt2_ext.commands.recipe_args import add_recipe_arguments
+from vgpt2_ext.stages import STAGE_ORDER
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("validate", help="score a model on the validation cases, or lint the cases",
+                                   description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--cases", metavar="PATH", help="case YAML file or folder (default: vgpt2.validate.cases)")
+    parser.add_argument("--catalog", metavar="PATH", help="catalog to judge against (default: vgpt2.catalog)")
+    parser.add_argument("--responses", metavar="FILE", help="recorded answers (JSONL of id, response), not a model")
+    parser.add_argument("--backend", choices=("hf", "openai", "responses"), help="who answers (default: recipe)")
+    parser.add_argument("--report-dir", metavar="DIR", help="report folder (default: saves/<run>/validation)")
+    parser.add_argument("--baseline", metavar="FILE", help="an earlier report.json to compare with")
+    parser.add_argument("--fail-under", type=float, metavar="X", help="exit 1 when the overall score is below X")
+    parser.add_argument("--lint", action="store_true", help="check the cases against the catalog and exit")
+    parser.add_argument("--run", metavar="NAME", help="run name (saves/NAME); same as run_name=NAME")
+    add_recipe_arguments(parser)
+    parser.set_defaults(func=_validate)
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from vgpt2_ext.catalog import load_catalog
+    from vgpt2_ext.judge import load_cases
+
+    config, settings = _settings(args)
+    catalog = load_catalog(args.catalog or config["vgpt2"].get("catalog"))
+    cases = load_cases(settings.cases)
+    console = Console()
+    if args.lint:
+        return _lint(cases, catalog, settings.cases, console)
+    return _score(args, config, settings, cases, catalog, console)
+
+
+def _settings(args: argparse.Namespace):
+    """The compiled `validate` recipe and its `vgpt2.validate` settings with the command-line options applied."""
+    from vgpt2_ext.recipe import compile_recipe
+    from vgpt2_ext.settings import load_settings
+
+    overrides = [*args.overrides, *([f"run_name={args.run}"] if args.run else [])]
+    # a model is loaded only for the hf backend; the others (and lint) must work before any training
+    config = compile_recipe("validate", args.profile, [*overrides, "vgpt2.model_from=null"])
+    settings = load_settings(config["vgpt2"]).validate
+    chosen = {"cases": args.cases, "report_dir": args.report_dir, "baseline": args.baseline,
+              "fail_under": args.fail_under, "responses": args.responses,
+              "backend": "responses" if args.responses else args.backend}
+    settings = dataclasses.replace(settings, **{k: v for k, v in chosen.items() if v is not None})
+    if settings.backend == "hf" and not args.lint:
+        config = compile_recipe("validate", args.profile, overrides)
+    return config, settings
+
+
+def _lint(cases, catalog, where: str, console: Console) -> int:
+    from eval_suite.lint import lint_cases
+
+    problems = lint_cases(cases, catalog)
+    for problem in problems:
+        console.print(problem, highlight=False, markup=False)
+    verdict = f"{len(problems)} problem(s)" if problems else "sound"
+    console.print(f"lint: {len(cases)} case(s) in `{where}` against catalog `{catalog.name}`: {verdict}",
+                  highlight=False, markup=False)
+    return 1 if problems else 0
+
+
+def _score(args, config: dict, settings, cases, catalog, console: Console) -> int:
+    from eval_suite.answers import collect_answers, describe_model
+    from eval_suite.report import Meta, load_baseline, write_report
+    from eval_suite.suite import gate_failures, score_cases, summarise
+    from vgpt2_ext.sandbox import sandbox_for
+
+    baseline = load_baseline(settings.baseline) if settings.baseline else None
+    folder = Path(settings.report_dir or Path("saves") / str(config.get("run_name", "vgpt2")) / "validation")
+    with _progress(console) as progress:
+        generating = progress.add_task("generating", total=len(cases), visible=settings.backend != "responses")
+        answers = collect_answers(settings.backend, cases, catalog, config, settings, responses=settings.responses,
+                                  progress=lambda: progress.advance(generating))
+        scoring = progress.add_task("scoring", total=len(cases))
+        outcomes = score_cases(cases, answers, catalog, settings, sandbox=sandbox_for(catalog, settings.seed),
+                               progress=lambda: progress.advance(scoring))
+    summary = summarise(outcomes, settings)
+    meta = Meta(str(config.get("run_name", "")), _stage(settings, config),
+                describe_model(settings.backend, config, settings, settings.responses), settings.backend,
+                str(settings.cases), f"{catalog.name} ({catalog.fingerprint})")
+    paths = write_report(summary, folder, meta, baseline)
+    console.print(_summary_table(summary, baseline))
+    console.print(f"report: {', '.join(str(p) for p in paths)}", highlight=False, markup=False)
+    failures = gate_failures(summary, settings.fail_under)
+    for failure in failures:
+        console.print(f"gate failed: {failure}", style="bold red", highlight=False, markup=False)
+    return 1 if failures else 0
+
+
+def _stage(settings, config: dict) -> str:
+    """What answered, in a word: `sft` or `dpo` for the run's model (its last adapter's or its own folder
+    name), the endpoint's model name, or the recorded answers' file name."""
+    if settings.backend == "responses":
+        return Path(settings.responses).stem
+    if settings.backend == "openai":
+        return settings.api_model
+    last = str(config.get("adapter_name_or_path") or config.get("model_name_or_path") or "").split(",")[-1]
+    return Path(last).name if Path(last).name in STAGE_ORDER else "model"
+
+
+def _progress(console: Console) -> Progress:
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    console=console, transient=True)
+
+
+def _summary_table(summary, baseline: dict | None) -> Table:
+    from eval_suite.report import MARKS, TITLES
+
+    table = Table(title=f"validation: overall {summary.overall:.2f} · {summary.passed}/{summary.total} passed "
+                        f"({summary.pass_rate:.1%})")
+    for column in ("category", "score", "target", "passed", "status") + (("baseline",) if baseline else ()):
+        table.add_column(column)
+    for name, cat in summary.categories.items():
+        row = [TITLES[name], f"{cat.score:.0%}", f"{cat.target:.0%}", f"{cat.passed}/{cat.total}", MARKS[cat.status]]
+        if baseline:
+            base = baseline["categories"].get(name, {}).get("score")
+            row.append("" if base is None else f"{base:.0%} ({cat.score - base:+.0%})")
+        table.add_row(*row)
+    return table

@@ -1,0 +1,62 @@
+"""The hf backend on the embedded tiny model: batched generation through LLaMA-Factory's template gives what
+LLaMA-Factory's own one-at-a-time chat gives, and sampling returns K answers per prompt."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+SYSTEM = "You are VGPT2, an expert on the Viewpoint Vista ERP database."
+QUESTIONS = ["What is APTH?", "List the open jobs of JC company 1: Job and Description.", "Hi",
+             "Which table holds the payment status of AP invoices, and in which column?", "What is the key of JCJM?"]
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def backend(request: pytest.FixtureRequest):
+    from vgpt2_ext.backends.hf import HFBackend
+
+    model = REPO / "models" / "tiny-qwen2"
+    if not (model / "config.json").is_file():
+        model = request.getfixturevalue("tiny_model_dir")
+    return HFBackend({"model_name_or_path": str(model), "template": "qwen", "finetuning_type": "full",
+                      "default_system": SYSTEM}, batch_size=3)
+
+
+def conversations(system: bool = True) -> list[list[dict[str, str]]]:
+    head = [{"role": "system", "content": SYSTEM}] if system else []
+    return [head + [{"role": "user", "content": question}] for question in QUESTIONS]
+
+
+def test_batched_greedy_answers_equal_llamafactorys_own_chat(backend) -> None:
+    batched = backend.generate(conversations(), max_new_tokens=8)
+    single = [backend.chat_one(conversation, max_new_tokens=8) for conversation in conversations()]
+    assert [found[0] for found in batched] == single
+
+
+def test_left_padding_leaves_each_prompts_next_token_distribution_unchanged(backend) -> None:
+    import torch
+
+    with torch.inference_mode():
+        padded = backend.model(**backend.batch_inputs(conversations())).logits[:, -1]
+        alone = torch.cat([backend.model(**backend.batch_inputs([c])).logits[:, -1] for c in conversations()])
+    assert backend.batch_inputs(conversations())["attention_mask"].min() == 0  # the batch really is padded
+    torch.testing.assert_close(padded, alone, atol=1e-4, rtol=1e-4)
+    assert not torch.allclose(alone[0], alone[1])  # different prompts, different distributions
+
+
+def test_the_prompt_is_llamafactorys_template_with_the_system_turn(backend) -> None:
+    ids = backend.encode(conversations()[0])
+    text = backend.tokenizer.decode(ids)
+    assert text == f"<|im_start|>system\n{SYSTEM}<|im_end|>\n<|im_start|>user\nWhat is APTH?<|im_end|>\n" \
+                   "<|im_start|>assistant\n"
+    assert backend.encode(conversations(system=False)[0]) == ids  # the recipe's default_system fills in
+
+
+def test_sampling_gives_k_answers_per_prompt(backend) -> None:
+    answers = backend.generate(conversations()[:2], n=3, temperature=1.0, max_new_tokens=8)
+    assert [len(found) for found in answers] == [3, 3]
+    assert len(set(answers[0])) > 1
