@@ -52,6 +52,7 @@ def resolve_statement(statement: exp.Expression, catalog: Catalog) -> Resolved:
     """Resolve `statement` against `catalog`. The tree is changed (names lower-cased, columns qualified):
     pass a fresh parse or a copy, never a tree from the shared parse cache."""
     marked = _mark(statement, catalog)
+    _drop_positions_over_stars(statement)
     try:
         qualify_columns(statement, _schema(catalog, frozenset(marked.keys)), expand_stars=False,
                         expand_alias_refs=False, allow_partial_qualification=True)
@@ -64,6 +65,19 @@ def resolve_statement(statement: exp.Expression, catalog: Catalog) -> Resolved:
     resolved = Resolved(scopes, tables, ctes=marked.ctes)
     _Resolver(resolved).run()
     return resolved
+
+
+def _drop_positions_over_stars(tree: exp.Expression) -> None:
+    """`SELECT * … ORDER BY 1` is valid T-SQL, but sqlglot can only expand a position into a named select
+    (it asserts otherwise). A position names no column, so for analysis it becomes NULL."""
+    for select in tree.find_all(exp.Select):
+        if not any(isinstance(s, exp.Star) or (isinstance(s, exp.Column) and s.is_star) for s in select.selects):
+            continue
+        for clause in (select.args.get("order"), select.args.get("group")):
+            for node in (clause.expressions if clause else []):
+                term = node.this if isinstance(node, exp.Ordered) else node
+                if isinstance(term, exp.Literal) and term.is_int:
+                    term.replace(exp.Null())
 
 
 @dataclass
