@@ -1,0 +1,152 @@
+"""Rows for one table: copy parent rows along the links, number the free key columns, draw the rest.
+
+A row is built in three passes. (1) Links, in the plan's order (those inside the row's key, then the
+company's group columns, then the rest): pick a parent row that agrees with what the row already holds,
+preferring the row's own company and what earlier parent rows suggested for same-named columns, and copy
+its key. APTL takes an APTH row (APCo, Mth, APTrans), then that company's phase group from HQCO, then a
+JCJP phase of that group, then a GLAC account of the same company. (2) Unique keys: the free key columns
+but the last are drawn, the last is numbered within the others (APTrans 1, 2, 3 per APCo and Mth).
+(3) Everything else: codes in turn (so every code appears), company and group columns from the row's
+company, NULLs in a share of nullable columns, the rest by domain and type. A row whose key is taken is
+dropped."""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+
+from vgpt2_ext.sandbox.plan import Link, TableSpec
+from vgpt2_ext.sandbox.values import NULL_SHARE, draw, nth
+
+Row = tuple[object, ...]
+_UNSET = object()
+_EXHAUSTED = object()  # the table's key has no more values (HQCO has one row per company)
+
+
+def generate(spec: TableSpec, parents: dict[str, list[Row]], rng: random.Random) -> list[Row]:
+    """Up to `spec.rows` rows for `spec`, given every linked parent's rows."""
+    builder = _Builder(spec, parents, rng)
+    for _ in range(spec.rows * 3):
+        if len(builder.rows) >= spec.rows:
+            break
+        row = builder.attempt()
+        if row is _EXHAUSTED:
+            break
+        if row is not None:
+            builder.accept(row)  # type: ignore[arg-type]
+    return builder.rows
+
+
+class _Builder:
+    def __init__(self, spec: TableSpec, parents: dict[str, list[Row]], rng: random.Random) -> None:
+        self.spec, self.parents, self.rng = spec, parents, rng
+        self.rows: list[Row] = []
+        self.seen: list[set[Row]] = [set() for _ in spec.keys]
+        self.counters: dict[tuple, int] = defaultdict(int)
+        self.indexes: dict[tuple, dict[Row, list[Row]]] = {}
+        self.code_order = {i: rng.sample(range(len(c.codes)), len(c.codes))
+                           for i, c in enumerate(spec.columns) if c.codes}
+
+    def attempt(self) -> object:
+        """A new row, None if it had to be dropped, or _EXHAUSTED."""
+        row: list[object] = [_UNSET] * len(self.spec.columns)
+        wished: dict[int, object] = {}  # values a parent row suggested for columns a later link may fill
+        for link in self.spec.links:
+            self._follow(row, link, wished)
+        for c, value in wished.items():
+            row[c] = value if row[c] is _UNSET else row[c]
+        numbered = self._number_keys(row)
+        if numbered is not True:
+            return numbered
+        self._fill(row)
+        return tuple(row)
+
+    def accept(self, row: Row) -> None:
+        keys = [tuple(row[i] for i in key) for key in self.spec.keys]
+        if any(key in seen for key, seen in zip(keys, self.seen)):
+            return
+        for key, seen in zip(keys, self.seen):
+            seen.add(key)
+        self.rows.append(row)
+
+    # -- pass 1: links -----------------------------------------------------------------------------
+    def _follow(self, row: list[object], link: Link, wished: dict[int, object]) -> None:
+        if link.optional and self.rng.random() < NULL_SHARE:
+            for c in link.child_columns:
+                row[c] = None if row[c] is _UNSET else row[c]
+            return
+        fixed = tuple(n for n, c in enumerate(link.child_columns) if row[c] is not _UNSET)
+        candidates = self._matching(link, fixed, tuple(row[link.child_columns[n]] for n in fixed))
+        if not candidates:
+            return
+        pick = self.rng.choice(self._preferred(row, link, candidates, wished))
+        for c, p in zip(link.child_columns, link.parent_columns):
+            if row[c] is _UNSET:
+                row[c] = pick[p]
+        for c, p in link.also:
+            wished.setdefault(c, pick[p])
+
+    def _matching(self, link: Link, fixed: tuple[int, ...], values: Row) -> list[Row]:
+        """Parent rows whose columns at the `fixed` link positions hold `values` (indexed once per shape)."""
+        shape = (link, fixed)
+        if shape not in self.indexes:
+            index: dict[Row, list[Row]] = defaultdict(list)
+            for parent in self.parents[link.parent]:
+                index[tuple(parent[link.parent_columns[n]] for n in fixed)].append(parent)
+            self.indexes[shape] = index
+        return self.indexes[shape].get(values, [])
+
+    def _preferred(self, row: list[object], link: Link, candidates: list[Row], wished: dict[int, object]) -> list[Row]:
+        """The candidates that agree with what earlier parent rows suggested and with the row's company (for
+        the company columns the link fills); failing that, those of the row's company; failing that, all."""
+        company = self._company(row)
+        free = [(c, p) for c, p in zip(link.child_columns, link.parent_columns) if row[c] is _UNSET]
+        by_company = [(p, company) for c, p in free if company is not None and self.spec.columns[c].is_company]
+        by_wish = [(p, wished[c]) for c, p in free if c in wished]
+        for wanted in (by_company + by_wish, by_company):
+            if wanted:
+                found = [r for r in candidates if all(r[p] == value for p, value in wanted)]
+                if found:
+                    return found
+        return candidates
+
+    def _company(self, row: list[object]) -> object:
+        """The row's company: its company column, else any company column already filled."""
+        first = self.spec.company
+        if first is not None and row[first] not in (_UNSET, None):
+            return row[first]
+        filled = (row[i] for i, c in enumerate(self.spec.columns) if c.is_company)
+        return next((value for value in filled if value not in (_UNSET, None)), None)
+
+    # -- pass 2: unique keys -----------------------------------------------------------------------
+    def _number_keys(self, row: list[object]) -> object:
+        for key in self.spec.keys:
+            free = [i for i in key if row[i] is _UNSET]
+            if not free:
+                continue
+            for i in free[:-1]:
+                row[i] = self._value(i, row)
+            last = free[-1]
+            prefix = (key, tuple(row[i] for i in key if i != last))
+            value = nth(self.spec.columns[last], self.counters[prefix])
+            self.counters[prefix] += 1
+            if value is None:
+                return _EXHAUSTED if len(key) == 1 else None
+            row[last] = value
+        return True
+
+    # -- pass 3: the rest --------------------------------------------------------------------------
+    def _fill(self, row: list[object]) -> None:
+        for i, column in enumerate(self.spec.columns):
+            if row[i] is not _UNSET and (row[i] is not None or column.nullable):
+                continue
+            free_null = column.nullable and not column.codes and column.domain not in ("bcompany", "bgroup")
+            row[i] = None if free_null and self.rng.random() < NULL_SHARE else self._value(i, row)
+
+    def _value(self, i: int, row: list[object]) -> object:
+        """A value for free column `i`: its codes in turn (every code appears), else drawn."""
+        column = self.spec.columns[i]
+        if column.codes:
+            order = self.code_order[i]
+            return column.codes[order[len(self.rows) % len(order)]]
+        return draw(column, self.rng, self._company(row))
