@@ -6,6 +6,7 @@ means the same thing to all of them. Parses are cached: data building and scorin
 
 from __future__ import annotations
 
+import logging
 import re
 from functools import lru_cache
 
@@ -27,6 +28,17 @@ _CLASS = re.compile(r"<class 'sqlglot\.expressions\.(?:\w+\.)*(\w+)'>")
 _TOKEN = re.compile(r"<Token token_type: TokenType\.(\w+), text: (.*?), line: .*?>")
 # descriptions of something missing: at the end of the text they mean the statement was cut off
 _MISSING = ("Required keyword", "Expecting", "Expected")
+
+
+class _NoCommandFallbackNotice(logging.Filter):
+    """sqlglot logs a warning when it keeps unsupported syntax (LOAD, CALL, CREATE TYPE) as an opaque
+    Command. Callers see the Command node and judge it themselves; the notice only clutters their output."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "Falling back to parsing as a 'Command'" not in record.getMessage()
+
+
+logging.getLogger("sqlglot").addFilter(_NoCommandFallbackNotice())
 
 
 def parse_tsql(sql: str) -> list[exp.Expression]:
