@@ -28,10 +28,10 @@ def in_repo(monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture(scope="session")
 def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The embedded tiny model, built once per session into a tmp folder (seconds on CPU)."""
-    from vgpt2_ext.tiny_model import SAMPLE_CATALOG, build_tiny_model
+    from vgpt2_ext.tiny_model import build_tiny_model
 
     out = tmp_path_factory.mktemp("models") / "tiny-qwen2"
-    build_tiny_model(out, [SAMPLE_CATALOG, REPO / "dataset_info" / "vgpt2_sft.jsonl"], seed=0)
+    build_tiny_model(out, seed=0)
     return out
 
 

@@ -22,6 +22,7 @@ from vgpt2_ext.errors import VGPT2Error
 COMMANDS: tuple[str, ...] = (
     "vgpt2_ext.commands.catalog",
     "vgpt2_ext.commands.sql",
+    "vgpt2_ext.commands.data",
     "vgpt2_ext.commands.recipe",
     "vgpt2_ext.commands.tiny_model",
     "vgpt2_ext.commands.train",

@@ -1,0 +1,115 @@
+# vgpt2: every target runs inside .venv, which `install` creates on first use, so a fresh clone needs nothing else.
+#   make all                          data -> sft -> dpo -> validate on the embedded tiny model (CPU, offline)
+#   make sft PROFILE=qwen2.5-7b-lora RUN=exp1 ARGS="learning_rate=1e-4 num_train_epochs=2"
+#   make sft RESUME=1 | OVERWRITE=1   continue a run folder from its last checkpoint | start it over
+#   make test                         the whole test suite (slow training tests included)
+
+PROFILE ?= tiny-cpu
+RUN ?= vgpt2
+ARGS ?=
+CATALOG ?=
+RESUME ?=
+OVERWRITE ?=
+PYTHON ?= python3
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+.NOTPARALLEL:
+# Models come from local folders only; HF_HUB_OFFLINE=0 on the command line allows downloads (e.g. Qwen once).
+export HF_HUB_OFFLINE ?= 1
+
+VENV := .venv
+BIN := $(VENV)/bin
+VGPT2 := $(BIN)/vgpt2
+STAMP := $(VENV)/.installed
+# options come before the recipe name: argparse reads KEY=VALUE words only in one run after it
+PROFILE_FLAG := --profile $(PROFILE)
+OVERRIDES := run_name=$(RUN) $(if $(CATALOG),vgpt2.catalog=$(CATALOG)) $(ARGS)
+TRAIN_FLAGS := $(PROFILE_FLAG) $(if $(filter 1,$(RESUME)),--resume) $(if $(filter 1,$(OVERWRITE)),--overwrite)
+
+SFT_DATA := dataset_info/vgpt2_sft.jsonl
+TINY_MODEL := models/tiny-qwen2/config.json
+MODEL_DEPS := $(if $(filter tiny-cpu,$(PROFILE)),$(TINY_MODEL))
+SFT_DONE := saves/$(RUN)/sft/train_results.json
+
+.PHONY: help install data sft pairs dpo validate all export test lint bench clean distclean
+
+help:
+	@sed -n '1,5p' Makefile | sed 's/^# \{0,1\}//'
+	@echo "targets: install data sft pairs dpo validate all export test lint bench clean distclean"
+	@echo "variables: PROFILE=$(PROFILE) RUN=$(RUN) ARGS=... CATALOG=PATH RESUME=1 OVERWRITE=1"
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet -e '.[dev]' 2>&1 | { grep -v 'is ignored' || true; }
+	touch $@
+
+# `make data` always rebuilds (ARGS may have changed what to build); `make sft` rebuilds the dataset only when it
+# is missing or older than what it is made from: the catalog (CATALOG, a file or every file of a folder; the
+# embedded sample by default), the seed material, the validation cases it is decontaminated against, the
+# recipes and profiles, and the builder code.
+CATALOG_FILES := $(if $(CATALOG),$(if $(wildcard $(CATALOG)/.),$(wildcard $(CATALOG)/*),$(CATALOG)),vgpt2_ext/sample/vista_sample.yaml)
+DATA_SOURCES := $(CATALOG_FILES) $(wildcard vgpt2_ext/seeds/*.yaml eval_suite/cases/*.yaml recipes/*.yaml \
+	recipes/profiles/*.yaml vgpt2_ext/data/*.py vgpt2_ext/data/builders/*.py)
+
+data: | $(STAMP) $(MODEL_DEPS)
+	$(VGPT2) data build $(PROFILE_FLAG) $(OVERRIDES)
+
+$(SFT_DATA): $(DATA_SOURCES) | $(STAMP) $(MODEL_DEPS)
+	$(VGPT2) data build $(PROFILE_FLAG) $(OVERRIDES)
+
+# The embedded model is built only when missing, before the data (whose card counts tokens with it); its
+# tokenizer reads the catalog and the seed material.
+$(TINY_MODEL): | $(STAMP)
+	$(VGPT2) tiny-model --out $(@D)
+
+sft: $(STAMP) $(SFT_DATA) $(MODEL_DEPS)
+	$(VGPT2) train $(TRAIN_FLAGS) sft $(OVERRIDES)
+
+# Later stages need a finished SFT stage: LLaMA-Factory writes train_results.json when training ends.
+$(SFT_DONE):
+	$(MAKE) --no-print-directory sft
+
+# Hook for the DPO issue: `vgpt2 pairs build` writes and registers `vgpt2_dpo` (ranking) from the SFT model.
+pairs: $(SFT_DONE) | $(STAMP)
+	$(VGPT2) pairs build $(PROFILE_FLAG) $(OVERRIDES)
+
+dpo: pairs
+	$(VGPT2) train $(TRAIN_FLAGS) dpo $(OVERRIDES)
+
+# Scores the latest finished stage of the run (SFT, or SFT then DPO) into saves/$(RUN)/validation/, keeping
+# report-<stage>.json: `make validate BASELINE=saves/$(RUN)/validation/report-sft.json` compares DPO with SFT,
+# FAIL_UNDER=0.8 fails the target below that overall score.
+validate: $(SFT_DONE) | $(STAMP)
+	$(VGPT2) validate $(PROFILE_FLAG) $(if $(BASELINE),--baseline $(BASELINE)) \
+		$(if $(FAIL_UNDER),--fail-under $(FAIL_UNDER)) $(OVERRIDES)
+
+# One stage after another, each in a fresh make so it sees the files the previous one wrote.
+all:
+	$(MAKE) --no-print-directory data
+	$(MAKE) --no-print-directory sft
+	$(MAKE) --no-print-directory dpo
+	$(MAKE) --no-print-directory validate
+
+export: $(SFT_DONE) | $(STAMP)
+	$(VGPT2) export $(PROFILE_FLAG) $(OVERRIDES)
+
+test: $(STAMP)
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+bench: $(STAMP)
+	for script in benchmarks/bench_*.py; do $(BIN)/python "$$script"; done
+
+# Caches only: trained runs in saves/ and the tiny model they were trained from are never deleted by make.
+clean:
+	rm -rf .cache .pytest_cache .ruff_cache
+	find . -name __pycache__ -not -path './$(VENV)/*' -prune -exec rm -rf {} +
+
+distclean: clean
+	rm -rf $(VENV) *.egg-info

@@ -1,0 +1,151 @@
+"""`vgpt2 train` and `vgpt2 export`: config and manifest in the run folder, refuse/resume/overwrite, chaining."""
+
+from __future__ import annotations
+
+import json
+import math
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from vgpt2_ext.cli import main
+from vgpt2_ext.errors import VGPT2Error
+from vgpt2_ext.launcher import prepare_train
+from vgpt2_ext.manifest import sha256_file
+from vgpt2_ext.stages import trained_model
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _log(folder: Path) -> list[dict]:
+    return [json.loads(line) for line in (folder / "trainer_log.jsonl").read_text().splitlines()]
+
+
+def _state(folder: Path) -> dict:
+    return json.loads((folder / "trainer_state.json").read_text())
+
+
+def test_a_recipe_error_fails_before_anything_is_written(in_repo, tmp_path, capsys):
+    assert main(["train", "sft", f"output_dir={tmp_path}/run/sft", "learning_rat=1e-4"]) == 1
+    assert "did you mean `learning_rate`?" in capsys.readouterr().err
+    assert not (tmp_path / "run").exists()
+
+
+def test_prepare_writes_the_compiled_config_and_a_manifest(in_repo, tiny_overrides, tmp_path):
+    launch = prepare_train("sft", "tiny-cpu", [*tiny_overrides, "num_train_epochs=2"], command="vgpt2 train sft")
+    compiled = yaml.safe_load((launch.folder / "compiled.yaml").read_text())
+    manifest = json.loads((launch.folder / "manifest.json").read_text())
+    assert compiled["num_train_epochs"] == 2 and compiled["overwrite_output_dir"] is True
+    assert "vgpt2" not in compiled and compiled == launch.lf_config
+    assert manifest["config"]["num_train_epochs"] == 2 and manifest["config"]["vgpt2"]["schema_context"] == "pruned"
+    assert manifest["command"] == "vgpt2 train sft"
+    assert manifest["launch"][1:] == ["train", str(launch.folder / "compiled.yaml")]
+    assert manifest["recipe_files"]["recipes/sft.yaml"] == sha256_file(REPO / "recipes" / "sft.yaml")
+    assert set(manifest["recipe_files"]) == {"recipes/base.yaml", "recipes/sft.yaml", "recipes/profiles/tiny-cpu.yaml"}
+    assert manifest["datasets"]["vgpt2_sft"]["sha256"] == sha256_file(REPO / "dataset_info" / "vgpt2_sft.jsonl")
+    assert manifest["packages"]["llamafactory"] == "0.9.5" and manifest["seed"] == 42
+    assert manifest["mode"] == "new" and manifest["git"] is None or "commit" in manifest["git"]
+
+
+def test_a_folder_with_outputs_is_refused_unless_resumed_or_overwritten(in_repo, tiny_overrides, tmp_path):
+    folder = tmp_path / "run" / "sft"
+    folder.mkdir(parents=True)
+    (folder / "model.safetensors").write_text("")
+    with pytest.raises(VGPT2Error, match="already holds training outputs .*RESUME=1.*OVERWRITE=1"):
+        prepare_train("sft", "tiny-cpu", tiny_overrides)
+    with pytest.raises(VGPT2Error, match="nothing to resume"):
+        prepare_train("sft", "tiny-cpu", tiny_overrides, mode="resume")
+    with pytest.raises(VGPT2Error, match="not made by vgpt2"):
+        prepare_train("sft", "tiny-cpu", tiny_overrides, mode="overwrite")
+    assert sorted(p.name for p in folder.iterdir()) == ["model.safetensors"]
+
+
+def test_launcher_flags_cannot_be_set_in_a_recipe(in_repo, tiny_overrides):
+    with pytest.raises(VGPT2Error, match="`overwrite_output_dir` is the launcher's to set"):
+        prepare_train("sft", "tiny-cpu", [*tiny_overrides, "overwrite_output_dir=true"])
+
+
+def test_resume_and_overwrite_exclude_each_other(in_repo):
+    with pytest.raises(SystemExit) as raised:
+        main(["train", "--resume", "--overwrite", "sft"])
+    assert raised.value.code == 2
+
+
+@pytest.mark.slow
+def test_sft_trains_then_refuses_resumes_and_overwrites(in_repo, tiny_overrides, tmp_path, capsys):
+    folder = tmp_path / "run" / "sft"
+    assert main(["train", "sft", *tiny_overrides]) == 0
+    assert (folder / "model.safetensors").is_file() and (folder / "train_results.json").is_file()
+    assert sorted(p.name for p in folder.glob("checkpoint-*")) == ["checkpoint-2", "checkpoint-4"]
+    losses = [row["loss"] for row in _log(folder) if "loss" in row]
+    assert len(losses) == 4 and all(math.isfinite(loss) for loss in losses)
+
+    assert main(["train", "sft", *tiny_overrides]) == 1
+    assert "already holds training outputs" in capsys.readouterr().err
+
+    assert main(["train", "--resume", "sft", *tiny_overrides, "max_steps=6"]) == 0
+    assert _state(folder)["global_step"] == 6
+    compiled = yaml.safe_load((folder / "compiled.yaml").read_text())
+    assert compiled["resume_from_checkpoint"] == str(folder / "checkpoint-4") and "overwrite_output_dir" not in compiled
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["mode"] == "resume" and [m["mode"] for m in manifest["history"]] == ["new"]
+    logged = [row["current_steps"] for row in _log(folder) if "loss" in row]
+    assert logged == [1, 2, 3, 4, 5, 6]  # continued from step 4, and the first run's log kept
+
+    assert main(["train", "--overwrite", "sft", *tiny_overrides]) == 0
+    assert _state(folder)["global_step"] == 4 and not (folder / "checkpoint-6").exists()
+    assert json.loads((folder / "manifest.json").read_text())["mode"] == "overwrite"
+
+
+def _datasets_with_pairs(tmp_path: Path) -> Path:
+    """A copy of dataset_info/ plus a small `vgpt2_dpo` ranking dataset (the DPO issue builds the real one)."""
+    data = tmp_path / "data"
+    shutil.copytree(REPO / "dataset_info", data)
+    rows = [json.loads(line) for line in (data / "vgpt2_sft.jsonl").read_text().splitlines()][:6]
+    pairs = [{"conversations": row["conversations"][:2], "chosen": row["conversations"][2],
+              "rejected": {"from": "gpt", "value": "SELECT * FROM Invoice LIMIT 10"}} for row in rows]
+    (data / "vgpt2_dpo.jsonl").write_text("".join(json.dumps(pair) + "\n" for pair in pairs))
+    registry = json.loads((data / "dataset_info.json").read_text())
+    registry["vgpt2_dpo"] = {**registry["vgpt2_sft"], "file_name": "vgpt2_dpo.jsonl", "ranking": True,
+                             "columns": {"messages": "conversations", "chosen": "chosen", "rejected": "rejected"}}
+    (data / "dataset_info.json").write_text(json.dumps(registry))
+    return data
+
+
+METHODS = {
+    "full": [],
+    "lora": ["finetuning_type=lora", "lora_rank=8", "lora_alpha=16", "lora_target=all"],
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("method", METHODS)
+def test_dpo_continues_from_sft_and_export_merges_the_run(in_repo, tiny_model_dir, tiny_overrides, tmp_path, method):
+    run = tmp_path / "run"
+    common = [*tiny_overrides, f"dataset_dir={_datasets_with_pairs(tmp_path)}", "learning_rate=1e-2", *METHODS[method]]
+    assert main(["train", "sft", *common]) == 0
+    assert main(["train", "dpo", *common, f"output_dir={run}/dpo", f"vgpt2.model_from={run}/sft"]) == 0
+
+    dpo = yaml.safe_load((run / "dpo" / "compiled.yaml").read_text())
+    if method == "lora":
+        assert (dpo["model_name_or_path"], dpo["adapter_name_or_path"]) == (str(tiny_model_dir), str(run / "sft"))
+        assert dpo["create_new_adapter"] is True and (run / "dpo" / "adapter_model.safetensors").is_file()
+        assert trained_model(run).adapters == (str(run / "sft"), str(run / "dpo"))
+    else:
+        assert dpo["model_name_or_path"] == str(run / "sft") and "adapter_name_or_path" not in dpo
+    history = [row for row in _state(run / "dpo")["log_history"] if "rewards/accuracies" in row]
+    assert history and all(math.isfinite(row["loss"]) for row in history)
+
+    export = tmp_path / "export"
+    assert main(["export", f"vgpt2.model_from={run}", f"export_dir={export}", "infer_dtype=float32"]) == 0
+    merged, base = _tensor(export, "q_proj.weight"), _tensor(tiny_model_dir, "q_proj.weight")
+    assert merged.shape == base.shape and (merged - base).abs().max() > 0  # SFT (and DPO) merged in
+
+
+def _tensor(folder: Path, name: str):
+    from safetensors.torch import load_file
+
+    weights = load_file(folder / "model.safetensors")
+    return next(weights[key].float() for key in sorted(weights) if key.endswith(name))
