@@ -1,0 +1,58 @@
+"""`vgpt2 data build` through the real CLI: a build with its summary, and user errors as one line, exit 1."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import yaml
+
+from vgpt2_ext.cli import main
+
+
+@pytest.fixture
+def out(tmp_path):
+    folder = tmp_path / "dataset_info"
+    folder.mkdir()
+    (folder / "dataset_info.json").write_text("{}")  # the recipe checks that dataset_dir holds a registry
+    return folder
+
+
+def run(capsys, *words: str) -> tuple[int, str, str]:
+    code = main(["data", "build", *words])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_the_cli_builds_registers_and_prints_a_summary(in_repo, out, capsys):
+    code, printed, _ = run(capsys, f"dataset_dir={out}", "vgpt2.data.examples=24", "vgpt2.data.workers=1",
+                           "vgpt2.data.decontaminate=null", "vgpt2.schema_context=none")
+    assert code == 0
+    assert "vgpt2_sft: 24 examples" in printed and "rejected:" in printed and "tables covered" in printed
+    assert "vgpt2_sft" in json.loads((out / "dataset_info.json").read_text())
+    first = json.loads((out / "vgpt2_sft.jsonl").read_text().splitlines()[0])
+    system = yaml.safe_load((in_repo / "recipes" / "base.yaml").read_text())["default_system"]
+    assert first["conversations"][0]["value"] == system
+
+
+@pytest.mark.parametrize(("words", "needle"), [
+    (["vgpt2.data.exampels=5"], "unknown key `vgpt2.data.exampels`"),
+    (["vgpt2.data.decontaminate=no/such/cases"], "`vgpt2.data.decontaminate` names `no/such/cases`"),
+    (["vgpt2.catalog=no/such/catalog"], "no file or folder `no/such/catalog`"),
+], ids=["misspelled setting", "missing validation cases", "missing catalog"])
+def test_a_user_error_is_one_line_and_exit_status_1(in_repo, out, capsys, words, needle):
+    code, _, err = run(capsys, f"dataset_dir={out}", *words)
+    assert code == 1
+    assert needle in " ".join(err.split())
+    assert len(err.strip().splitlines()) <= 2 and "Traceback" not in err
+
+
+def test_a_malformed_seed_file_is_named_with_its_section_and_row(in_repo, out, tmp_path, capsys):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "bad.yaml").write_text(yaml.safe_dump({"intents": [
+        {"id": "ok", "category": "sql_generation", "questions": ["q {co}"], "sql": "SELECT 1"},
+        {"id": "broken", "category": "sql_generation", "questions": ["q {company}"], "sql": "SELECT 1"}]}))
+    code, _, err = run(capsys, f"dataset_dir={out}", f"vgpt2.data.seeds_dir={seeds}")
+    message = " ".join(err.split())
+    assert code == 1 and "`bad.yaml` `intents[1]` `questions`" in message and "unknown slot(s) ['company']" in message

@@ -1,0 +1,55 @@
+"""Literal values for templates: companies, months, amounts, TOP n, job and vendor numbers.
+
+Questions and SQL of one example are filled from the same draw, so `{co}` in the question is `{co}` in the SQL;
+a fresh draw per example varies the literals, so the model learns intents rather than strings. Months are
+the first day of the month, as Vista stores `Mth`.
+"""
+
+from __future__ import annotations
+
+import random
+import string
+from datetime import date
+from functools import lru_cache
+
+MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+               "November", "December")
+TOP_N = (5, 10, 15, 20, 25, 50, 100)
+AMOUNTS = (500, 1000, 2500, 5000, 10000, 25000, 50000, 100000, 250000)
+YEARS = (2021, 2022, 2023, 2024, 2025)
+
+
+def draw(rng: random.Random) -> dict[str, str]:
+    """One set of literal values, by slot name, as text ready for a question or a SQL template."""
+    co, co2 = rng.sample(range(1, 10), 2)
+    year = rng.choice(YEARS)
+    month = rng.randint(1, 12)
+    later = date(year + (month + 2) // 12, (month + 2) % 12 + 1, 1)
+    first = date(year, month, 1)
+    return {
+        "co": str(co), "co2": str(co2), "n": str(rng.choice(TOP_N)), "amount": str(rng.choice(AMOUNTS)),
+        "year": str(year), "next_year": str(year + 1),
+        "mth": first.isoformat(), "month": f"{MONTH_NAMES[month - 1]} {year}", "mth_short": first.isoformat()[:7],
+        "mth_end": later.isoformat(), "month_end": f"{MONTH_NAMES[later.month - 1]} {later.year}",
+        "day": date(year, month, rng.randint(1, 28)).isoformat(),
+        "job": f"{rng.randint(10, 99)}-{rng.randint(100, 999)}",
+        "contract": f"{rng.randint(10, 99)}-{rng.randint(100, 999)}",
+        "phase": f"{rng.randint(1, 30):02d}-{rng.randint(1, 9)}00", "cost_type": str(rng.randint(1, 6)),
+        "vendor": str(rng.randint(1000, 99999)), "customer": str(rng.randint(100, 9999)),
+        "employee": str(rng.randint(100, 9999)), "equipment": f"E-{rng.randint(100, 999)}",
+        "po": f"PO{rng.randint(10000, 99999)}", "sl": f"SL{rng.randint(10000, 99999)}",
+        "glacct": f"{rng.randint(1000, 9999)}-{rng.randint(10, 99)}", "batch": str(rng.randint(1, 999)),
+        "word": rng.choice(("steel", "concrete", "rental", "fuel", "permit", "lumber", "freight", "labor")),
+        "letter": rng.choice(string.ascii_uppercase[:20]),
+    }
+
+
+def fill(template: str, values: dict[str, str]) -> str:
+    """`template` with its `{slot}`s replaced; KeyError names an unknown slot (seed loading checks them)."""
+    return template.format_map(values)
+
+
+@lru_cache(maxsize=1)
+def slot_names() -> frozenset[str]:
+    """Every slot a template may use."""
+    return frozenset(draw(random.Random(0)))

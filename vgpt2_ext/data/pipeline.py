@@ -1,0 +1,90 @@
+"""`make data` end to end: compiled recipe -> examples -> prompts -> files, registry and card.
+
+Reads from the compiled `sft` recipe: `vgpt2.catalog`, `vgpt2.schema_context`, `vgpt2.data.*`, the system
+prompt `default_system`, `dataset_dir` (where LLaMA-Factory looks for `dataset_info.json`) and
+`model_name_or_path` (the tokenizer the card measures with). The rows are shuffled with the data seed, so a
+profile that trains on the first `max_samples` rows still sees every category; equal seeds give
+byte-identical files.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from vgpt2_ext.atomic import write_json, write_text
+from vgpt2_ext.catalog import load_catalog
+from vgpt2_ext.data.build import BuildReport, Progress, build_examples
+from vgpt2_ext.data.card import ESTIMATE_NOTE, card_data, load_tokenizer, render_markdown, token_lengths
+from vgpt2_ext.data.hygiene import load_validation_cases
+from vgpt2_ext.data.prover import Prover
+from vgpt2_ext.data.registry import register, row, write_datasets
+from vgpt2_ext.data.seeds import load_seeds
+from vgpt2_ext.data.settings import CATEGORIES
+from vgpt2_ext.errors import RecipeError
+
+CARD = "DATA_CARD"
+
+
+@dataclass(frozen=True)
+class DataRun:
+    """What one build needs from the recipe."""
+
+    settings: Any  # the recipe's `vgpt2` section (vgpt2_ext.settings.Settings)
+    system: str
+    out_dir: Path
+    model: str | None = None
+
+    @classmethod
+    def from_recipe(cls, config: dict) -> DataRun:
+        from vgpt2_ext.settings import load_settings
+
+        system = config.get("default_system")
+        if not system:
+            raise RecipeError("the recipe sets no `default_system`: it is the system prompt every example starts "
+                              "with; set it in recipes/base.yaml")
+        return cls(load_settings(config.get("vgpt2") or {}), system, Path(config.get("dataset_dir") or "dataset_info"),
+                   config.get("model_name_or_path"))
+
+
+@dataclass(frozen=True)
+class DataResult:
+    card: dict
+    files: dict[str, str]  # dataset name -> file name under out_dir
+    report: BuildReport
+
+
+def run_build(run: DataRun, progress: Progress | None = None, step: Progress | None = None) -> DataResult:
+    """Build, prove, clean, write and register the examples, then write the card."""
+    settings = run.settings
+    catalog = load_catalog(settings.catalog)
+    cases = load_validation_cases(settings.data.decontaminate)
+    seeds = load_seeds(settings.data.seeds_dir)
+    with Prover(catalog, settings.data.workers, settings.data.proof_rows) as prover:
+        report = build_examples(catalog, seeds, settings.data, cases, progress, prover)
+        rows = _rows(report, run, prover, step)
+    files = write_datasets(run.out_dir, rows, CATEGORIES)
+    register(run.out_dir, files)
+    tokenizer, problem = load_tokenizer(run.model)
+    note = f"`{run.model}` tokenizer" if tokenizer is not None else f"{ESTIMATE_NOTE}: {problem}"
+    card = card_data(report, rows, catalog, settings.data, tokenizer_note=note,
+                     lengths=token_lengths(rows, tokenizer), context=settings.schema_context,
+                     cases_path=settings.data.decontaminate, cases=len(cases), source=settings.catalog)
+    write_json(run.out_dir / f"{CARD}.json", card)
+    write_text(run.out_dir / f"{CARD}.md", render_markdown(card))
+    return DataResult(card, files, report)
+
+
+def _rows(report: BuildReport, run: DataRun, prover: Prover, step: Progress | None) -> list[dict]:
+    """One sharegpt row per accepted example, with its prompt rendered, in the seed's shuffled order."""
+    accepted = [item for category in CATEGORIES for item in report.accepted[category]]
+    if step:
+        step("prompts", 0, len(accepted))
+    users = prover.render([(item.example.question, item.tables) for item in accepted], run.settings)
+    rows = [row(item.example, run.system, user, item.tables) for item, user in zip(accepted, users)]
+    if step:
+        step("prompts", len(accepted), len(accepted))
+    random.Random(run.settings.data.seed).shuffle(rows)
+    return rows

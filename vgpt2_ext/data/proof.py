@@ -1,0 +1,210 @@
+"""Proof before write: an example is written only when everything it says is true of the catalog.
+
+Two levels, so the expensive part is done once per distinct SQL text (the same query recurs across
+paraphrases):
+
+- `prove_sql(sql)`: parses as T-SQL (no dialect slip), names only catalog objects (grounding), keeps the house
+  style, and executes in the sandbox.
+- `prove_example(example)`: what the answer says in prose. Every table and column it names exists, it denies
+  nothing that exists (the judge's prose reading), the objects it deliberately calls missing really are
+  missing and are denied, a hallucination answer passes the judge's refusal and suggestion checks, and an
+  error-correction question's query really fails for its stated reason. It also returns the SQL texts the
+  answer holds, for `prove_sql`.
+
+A failed proof is a `Rejection` with a stable reason code (`REASONS`) and a one-line detail; the build counts
+them, never drops a candidate silently.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from vgpt2_ext.data.example import Example
+from vgpt2_ext.errors import SQLAnalysisError, VGPT2Error
+from vgpt2_ext.judge import Case, Expect, judge
+from vgpt2_ext.judge.prose import Reading, read_prose
+from vgpt2_ext.sql.analysis import analyze
+from vgpt2_ext.sql.extract import extract_sql
+from vgpt2_ext.sql.grounding import ground
+from vgpt2_ext.sql.model import Analysis
+from vgpt2_ext.sql.parse import parse_tsql
+from vgpt2_ext.sql.style import style_violations
+
+if TYPE_CHECKING:
+    from vgpt2_ext.catalog import Catalog
+    from vgpt2_ext.sandbox import Sandbox
+
+REASONS: dict[str, str] = {
+    "sql_parse": "SQL does not parse as T-SQL",
+    "sql_dialect": "SQL uses syntax SQL Server rejects (LIMIT, backticks ...)",
+    "unknown_table": "SQL names a table the catalog lacks",
+    "unknown_column": "SQL names a column the catalog lacks",
+    "ambiguous_column": "SQL uses an unqualified column several tables have",
+    "style_prefer_views": "SQL reads a base table where the house style wants its view",
+    "style_require_nolock": "SQL lacks WITH (NOLOCK) on a table",
+    "style_require_company_filter": "SQL leaves a company column unconstrained",
+    "sql_execution": "SQL does not execute in the sandbox",
+    "no_sql": "the answer has no SQL although its category needs a query",
+    "prose_unknown_object": "the prose names a table or column the catalog lacks",
+    "prose_false_denial": "the prose says a real table or column does not exist",
+    "missing_exists": "an object the answer calls missing exists in the catalog",
+    "missing_not_denied": "the answer does not clearly say the missing object does not exist",
+    "alternative_missing": "a suggested alternative does not exist in the catalog",
+    "alternative_not_named": "the answer does not name or use the suggested alternative",
+    "broken_sql_valid": "the error-correction question's query does not fail for its stated reason",
+    "duplicate": "exact duplicate (normalised question and answer)",
+    "near_duplicate": "near-duplicate (same answer, question shingles above the threshold)",
+    "contaminated": "copies or closely paraphrases a validation case",
+}
+SQL_CATEGORIES = frozenset({"sql_generation", "join_patterns", "error_correction", "business_logic"})
+
+
+@dataclass(frozen=True)
+class Rejection:
+    reason: str  # a key of REASONS
+    detail: str
+
+
+@dataclass(frozen=True)
+class ExampleProof:
+    """The example-level verdict, the SQL texts the answer holds, and the tables its prose names."""
+
+    rejection: Rejection | None
+    sqls: tuple[str, ...] = ()
+    tables: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SQLProof:
+    rejection: Rejection | None
+    tables: tuple[str, ...] = ()
+
+
+def prove_sql(sql: str, catalog: Catalog, sandbox: Sandbox) -> SQLProof:
+    """Parse, ground, style-check and execute one SQL text."""
+    try:
+        parse_tsql(sql)
+        analysis = analyze(sql, catalog)
+    except SQLAnalysisError as error:
+        return SQLProof(Rejection("sql_parse", str(error)))
+    if analysis.slips:
+        return SQLProof(Rejection("sql_dialect", "; ".join(slip.reason for slip in analysis.slips)))
+    grounding = ground(analysis, catalog)
+    if grounding.unknowns:
+        first = grounding.unknowns[0]
+        reason = {"table": "unknown_table", "ambiguous": "ambiguous_column"}.get(first.kind, "unknown_column")
+        return SQLProof(Rejection(reason, "; ".join(grounding.messages)))
+    violations = style_violations(analysis, catalog)
+    if violations:
+        return SQLProof(Rejection(f"style_{violations[0].rule}", "; ".join(v.message for v in violations)))
+    try:
+        sandbox.run(sql)
+    except VGPT2Error as error:
+        return SQLProof(Rejection("sql_execution", str(error)))
+    return SQLProof(None, analysis.tables)
+
+
+def prove_example(example: Example, catalog: Catalog) -> ExampleProof:
+    """Everything about `example` except running its SQL (see `prove_sql`)."""
+    sqls = tuple(extract_sql(example.answer))
+    reading = read_prose(example.answer, catalog, example.missing + example.suggest)
+    tables = tuple(dict.fromkeys(m.table for m in reading.affirmed() if m.exists and m.table))
+    rejection = (_needs_sql(example, sqls) or _missing(example, reading, catalog)
+                 or _prose(example, reading) or _refusal(example, catalog)
+                 or _broken(example, sqls, catalog))
+    return ExampleProof(rejection, sqls, tables)
+
+
+def _needs_sql(example: Example, sqls: tuple[str, ...]) -> Rejection | None:
+    if example.category in SQL_CATEGORIES and not sqls:
+        return Rejection("no_sql", f"a {example.category} answer without a query")
+    return None
+
+
+def _prose(example: Example, reading: Reading) -> Rejection | None:
+    invented = [m.name or m.text for m in reading.hallucinations(excuse=example.question)]
+    if invented:
+        return Rejection("prose_unknown_object", f"names {_quote(invented)}, which the catalog lacks")
+    denied = [m.name for m in reading.false_denials()]
+    if denied:
+        return Rejection("prose_false_denial", f"says {_quote(denied)} does not exist, but it does")
+    return None
+
+
+def _missing(example: Example, reading: Reading, catalog: Catalog) -> Rejection | None:
+    existing = [name for name in example.missing if _exists(name, catalog)]
+    if existing:
+        return Rejection("missing_exists", f"{_quote(existing)} exists in catalog `{catalog.name}`")
+    absent = [name for name in example.suggest if not _exists(name, catalog)]
+    if absent:
+        return Rejection("alternative_missing", f"suggested {_quote(absent)} is not in catalog `{catalog.name}`")
+    undenied = [name for name in example.missing if not reading.denies(name)]
+    if undenied:
+        return Rejection("missing_not_denied", f"the answer does not deny {_quote(undenied)}")
+    return None
+
+
+def _refusal(example: Example, catalog: Catalog) -> Rejection | None:
+    """A hallucination answer must pass the judge's own refusal and suggestion checks."""
+    if example.category != "hallucination":
+        return None
+    case = Case(example.id, example.category, example.question,
+                expect=Expect(refusal=True, forbid=example.missing, suggest=example.suggest))
+    verdict = judge(example.answer, case, catalog)
+    for name, reason in (("refusal", "missing_not_denied"), ("suggests", "alternative_not_named")):
+        check = verdict.check(name)
+        if check is not None and not check.passed:
+            return Rejection(reason, f"judge `{name}`: {check.detail}")
+    return None
+
+
+def _broken(example: Example, sqls: tuple[str, ...], catalog: Catalog) -> Rejection | None:
+    """The query an error-correction question quotes must fail for the reason the example gives."""
+    if not example.broken_reason:
+        return None
+    problem = broken_because(example.broken_sql, example.broken_reason, example.missing, sqls, catalog)
+    return None if problem is None else Rejection("broken_sql_valid", problem)
+
+
+def broken_because(broken: str, reason: str, missing: tuple[str, ...], fixed: tuple[str, ...],
+                   catalog: Catalog) -> str | None:
+    """None when `broken` fails for `reason`; else what is wrong with the claim."""
+    try:
+        parse_tsql(broken)
+        analysis = analyze(broken, catalog)
+    except SQLAnalysisError:
+        return None if reason == "syntax" else "the query does not even parse"
+    if reason == "syntax":
+        return "the query parses as T-SQL"
+    if reason == "limit":
+        return None if any(s.rule.startswith("limit") for s in analysis.slips) else "the query has no LIMIT"
+    if reason in ("unknown_column", "wrong_table"):
+        unknown = {u.name.rpartition(".")[2].lower() for u in ground(analysis, catalog).unknown_columns}
+        wanted = {name.rpartition(".")[2].lower() for name in missing}
+        return None if unknown and wanted <= unknown else "its columns are all grounded"
+    if reason in ("base_table", "missing_nolock"):
+        rule = {"base_table": "prefer_views", "missing_nolock": "require_nolock"}[reason]
+        hit = any(v.rule == rule for v in style_violations(analysis, catalog))
+        return None if hit else f"the query keeps the `{rule}` house style"
+    return _partial_join(analysis, fixed, catalog)
+
+
+def _partial_join(analysis: Analysis, fixed: tuple[str, ...], catalog: Catalog) -> str | None:
+    """missing_join_key: the broken join pairs must be a strict subset of the fixed query's."""
+    if not fixed:
+        return "the answer has no fixed query to compare joins with"
+    try:
+        full = set(analyze(fixed[-1], catalog).joins)
+    except SQLAnalysisError:
+        return "the fixed query does not parse"
+    return None if set(analysis.joins) < full else "its join uses every key column of the fixed query"
+
+
+def _exists(name: str, catalog: Catalog) -> bool:
+    table, _, column = name.rpartition(".")
+    return catalog.column(table, column) is not None if table else catalog.has(column)
+
+
+def _quote(names) -> str:
+    return ", ".join(f"`{name}`" for name in dict.fromkeys(names))

@@ -1,0 +1,130 @@
+"""Proving candidates (and rendering the prompts of the accepted ones) across processes.
+
+Every worker holds the catalog and its own sandbox, which builds a table the first time a query reads it (on
+the real Vista export that building is most of the cost). So candidates are routed by their anchor (the
+object a template was built around, or the seed intent): a worker proves the examples of its share of the
+catalog, its sandbox builds mostly those tables, and paraphrases of one intent, which share their SQL, meet
+the worker's SQL proof cache. Results come back in submission order, so the build is deterministic whatever
+the number of workers. The same workers then render the user messages of the accepted examples (schema
+linking and DDL over the catalog they already hold). With one worker everything runs in this process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import zlib
+from collections import defaultdict
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+from vgpt2_ext.catalog import Catalog
+from vgpt2_ext.data.example import Example
+from vgpt2_ext.data.proof import Rejection, SQLProof, prove_example, prove_sql
+
+_WORKER: dict = {}  # this process's catalog and SQL proof cache
+
+
+@dataclass(frozen=True)
+class Proof:
+    """The verdict on one candidate, the SQL texts its answer holds and the catalog objects it uses."""
+
+    rejection: Rejection | None
+    sqls: tuple[str, ...] = ()
+    tables: tuple[str, ...] = ()
+
+
+def _init(catalog: Catalog, rows: int) -> None:
+    _WORKER.clear()
+    _WORKER.update(catalog=catalog, rows=rows, sql={}, sandbox=None)
+
+
+def _prove_all(examples: Sequence[Example]) -> list[Proof]:
+    return [_prove(example) for example in examples]
+
+
+def _prove(example: Example) -> Proof:
+    catalog = _WORKER["catalog"]
+    found = prove_example(example, catalog)
+    if found.rejection is not None:
+        return Proof(found.rejection, found.sqls)
+    tables = list(found.tables)
+    for sql in found.sqls:
+        proof = _sql(sql, catalog)
+        if proof.rejection is not None:
+            return Proof(proof.rejection, found.sqls)
+        tables += proof.tables
+    return Proof(None, found.sqls, tuple(dict.fromkeys(tables)))
+
+
+def _sql(sql: str, catalog: Catalog) -> SQLProof:
+    cache = _WORKER["sql"]
+    if sql not in cache:
+        cache[sql] = prove_sql(sql, catalog, _sandbox(catalog))
+    return cache[sql]
+
+
+def _sandbox(catalog: Catalog):
+    """This process's proof sandbox, created on first use (its tables are built as queries read them)."""
+    if _WORKER["sandbox"] is None:
+        from vgpt2_ext.sandbox import Sandbox
+
+        _WORKER["sandbox"] = Sandbox(catalog, rows_per_table=_WORKER["rows"])
+    return _WORKER["sandbox"]
+
+
+def _render_all(items: Sequence[tuple[str, tuple[str, ...]]], settings: Any) -> list[str]:
+    from vgpt2_ext.data.context import render_user_message
+
+    catalog = _WORKER["catalog"]
+    return [render_user_message(question, catalog, settings, required=tables) for question, tables in items]
+
+
+class Prover:
+    """`with Prover(catalog, workers, rows) as prover: proofs = prover.prove(examples)`; `rows` per synthetic
+    table of the proof sandbox."""
+
+    def __init__(self, catalog: Catalog, workers: int = 1, rows: int = 10) -> None:
+        self.catalog, self.rows = catalog, rows
+        self.workers = workers if workers > 0 else (os.cpu_count() or 1)
+        self._executors: list[ProcessPoolExecutor] = []
+
+    def __enter__(self) -> Prover:
+        _init(self.catalog, self.rows)
+        if self.workers > 1:
+            methods = multiprocessing.get_all_start_methods()
+            context = multiprocessing.get_context("fork" if "fork" in methods else None)
+            self._executors = [ProcessPoolExecutor(1, mp_context=context, initializer=_init,
+                                                   initargs=(self.catalog, self.rows)) for _ in range(self.workers)]
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for executor in self._executors:
+            executor.shutdown(wait=True, cancel_futures=True)
+        self._executors = []
+
+    def prove(self, examples: Sequence[Example]) -> list[Proof]:
+        """One proof per example, in order."""
+        if not self._executors:
+            return _prove_all(examples)
+        shares: dict[int, list[int]] = defaultdict(list)
+        for index, example in enumerate(examples):
+            shares[zlib.crc32((example.anchor or example.intent).encode()) % self.workers].append(index)
+        futures = {w: self._executors[w].submit(_prove_all, [examples[i] for i in indexes])
+                   for w, indexes in shares.items()}
+        proofs: list[Proof | None] = [None] * len(examples)
+        for worker, indexes in shares.items():
+            for index, proof in zip(indexes, futures[worker].result()):
+                proofs[index] = proof
+        return proofs  # type: ignore[return-value]
+
+    def render(self, items: Sequence[tuple[str, tuple[str, ...]]], settings: Any) -> list[str]:
+        """The user message of each (question, tables the answer uses), in order, split across the workers."""
+        if not self._executors:
+            return _render_all(items, settings)
+        size = -(-len(items) // self.workers)
+        futures = [self._executors[w].submit(_render_all, items[w * size:(w + 1) * size], settings)
+                   for w in range(self.workers)]
+        return [message for future in futures for message in future.result()]

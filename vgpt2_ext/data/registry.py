@@ -1,0 +1,96 @@
+"""Writing the datasets the way LLaMA-Factory 0.9.5 reads them: sharegpt JSONL plus `dataset_info.json` entries.
+
+A row is `{"conversations": [system, human, gpt], ...}`, the system turn first (LLaMA-Factory's sharegpt
+converter takes a leading `system` turn as the system prompt, then requires human/gpt turns alternating and
+ending with gpt, or drops the row with only a warning). The other keys of a row (`id`, `category`, `source`,
+`question`, `tables`, `missing`, `suggest`) are provenance for the DPO pair builder and for people; the
+converter ignores them.
+
+Registration merges into `dataset_info.json`: entries of other datasets (the DPO engineer's `vgpt2_dpo*`)
+are kept as they are, this build's entries are written, and stale `<dataset>_*` entries of categories that
+produced nothing are removed together with their files. Every file is replaced atomically.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+from vgpt2_ext.atomic import write_json, write_text
+from vgpt2_ext.data.example import Example
+from vgpt2_ext.errors import DatasetError
+
+DATASET = "vgpt2_sft"
+REGISTRY = "dataset_info.json"
+# what LLaMA-Factory's DatasetAttr reads for a sharegpt dataset (llamafactory/data/parser.py)
+ENTRY = {
+    "formatting": "sharegpt",
+    "columns": {"messages": "conversations"},
+    "tags": {"role_tag": "from", "content_tag": "value", "user_tag": "human", "assistant_tag": "gpt",
+             "system_tag": "system"},
+}
+
+
+def row(example: Example, system: str, user: str, tables: Sequence[str]) -> dict:
+    """One sharegpt row: the conversation, then provenance."""
+    return {
+        "conversations": [
+            {"from": "system", "value": system},
+            {"from": "human", "value": user},
+            {"from": "gpt", "value": example.answer},
+        ],
+        "id": example.id,
+        "category": example.category,
+        "source": example.source,
+        "question": example.question,
+        "tables": list(tables),
+        "missing": list(example.missing),
+        "suggest": list(example.suggest),
+    }
+
+
+def jsonl(rows: Sequence[dict]) -> str:
+    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+
+
+def file_name(category: str | None = None) -> str:
+    return f"{DATASET}_{category}.jsonl" if category else f"{DATASET}.jsonl"
+
+
+def write_datasets(directory: Path, rows: Sequence[dict], categories: Sequence[str]) -> dict[str, str]:
+    """The merged file and one file per category that has rows; returns dataset name -> file name."""
+    written = {DATASET: file_name()}
+    write_text(directory / file_name(), jsonl(rows))
+    for category in categories:
+        mine = [r for r in rows if r["category"] == category]
+        if mine:
+            written[f"{DATASET}_{category}"] = file_name(category)
+            write_text(directory / file_name(category), jsonl(mine))
+    return written
+
+
+def register(directory: Path, written: dict[str, str]) -> None:
+    """Merge this build's entries into `dataset_info.json`, dropping stale `vgpt2_sft_*` entries and files."""
+    path = directory / REGISTRY
+    registry = read_registry(path)
+    for name in [n for n in registry if (n == DATASET or n.startswith(f"{DATASET}_")) and n not in written]:
+        stale = registry.pop(name).get("file_name")
+        if stale:
+            (directory / stale).unlink(missing_ok=True)
+    for name, file in written.items():
+        registry[name] = {"file_name": file, **ENTRY}
+    write_json(path, registry)
+
+
+def read_registry(path: Path) -> dict:
+    if not path.exists():
+        return {}
+    try:
+        registry = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise DatasetError(f"`{path}` is not valid JSON ({error.msg} at line {error.lineno}); fix or delete it "
+                           "and run `make data` again") from None
+    if not isinstance(registry, dict):
+        raise DatasetError(f"`{path}` must hold a JSON object mapping dataset names to entries")
+    return registry
