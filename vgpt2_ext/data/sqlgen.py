@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from vgpt2_ext.catalog import Catalog, CatalogObject, Column, Relationship
+from vgpt2_ext.catalog import Catalog, CatalogObject, Relationship
 
 
 def ref(catalog: Catalog, name: str) -> str:
@@ -19,18 +19,9 @@ def ref(catalog: Catalog, name: str) -> str:
     return f"{name} WITH (NOLOCK)" if catalog.style.require_nolock else name
 
 
-def company_of(obj: CatalogObject) -> Column | None:
-    """The company a row belongs to, as the house style reads it: a company column in the key (APTH.APCo),
-    not an attribute of a company-less entity (APVM.GLCo: vendors belong to a vendor group)."""
-    column = obj.company_column
-    if column is None or (obj.key and column.name not in obj.key):
-        return None
-    return column
-
-
 def company_filter(obj: CatalogObject, value: str) -> list[str]:
     """`[APTH.APCo = 1]`, or nothing when the object has no company column."""
-    column = company_of(obj)
+    column = obj.company_column
     return [f"{obj.name}.{column.name} = {value}"] if column else []
 
 
@@ -43,7 +34,7 @@ def join_filters(catalog: Catalog, root: CatalogObject, rels: Sequence[Relations
         for child, parent in rel.pairs:
             if f"{rel.child}.{child}".lower() in tied:
                 tied.add(f"{rel.parent}.{parent}".lower())
-        company = company_of(catalog.object(rel.parent))
+        company = catalog.object(rel.parent).company_column
         if company and f"{rel.parent}.{company.name}".lower() not in tied:
             found.append(f"{rel.parent}.{company.name} = {value}")
             tied.add(f"{rel.parent}.{company.name}".lower())

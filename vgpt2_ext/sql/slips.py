@@ -59,7 +59,12 @@ def limit_offset(ctx: SlipContext) -> Slip | None:
 
 
 def limit(ctx: SlipContext) -> Slip | None:
-    if exp.Offset not in ctx.node_types and exp.Limit in ctx.node_types and ctx.has_token(TokenType.LIMIT, "limit"):
+    """More row limits in the tree than TOPs written: the rest came from LIMIT (a column named `Limit` adds
+    a LIMIT token but no limit node)."""
+    if exp.Offset in ctx.node_types or not ctx.has_token(TokenType.LIMIT, "limit"):
+        return None
+    tops = sum(token.token_type == TokenType.TOP for token in ctx.tokens)
+    if len(ctx.nodes(exp.Limit)) > tops:
         return Slip("limit", "LIMIT is not T-SQL; use SELECT TOP n ... ORDER BY")
     return None
 

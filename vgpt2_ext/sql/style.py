@@ -23,7 +23,7 @@ from vgpt2_ext.sql.analysis import analyze
 from vgpt2_ext.sql.model import Analysis, TableRef
 
 if TYPE_CHECKING:
-    from vgpt2_ext.catalog import Catalog, Column
+    from vgpt2_ext.catalog import Catalog
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,8 @@ def require_company_filter(analysis: Analysis, catalog: Catalog) -> list[StyleVi
     constrained = _constrained(analysis)
     found = []
     for ref in _known(analysis):
-        company = _company_column(catalog, ref.name)
+        obj = catalog.find(ref.name)
+        company = obj.company_column if obj is not None else None
         if company is not None and f"{ref.name}.{company.name}".lower() not in constrained:
             alias = ref.alias or ref.name
             found.append(StyleViolation(
@@ -84,16 +85,6 @@ def style_violations(analysis: Analysis | str, catalog: Catalog) -> list[StyleVi
 def _known(analysis: Analysis) -> list[TableRef]:
     """Distinct catalog table references (unknown ones are grounding's business, temp tables the user's)."""
     return list({(ref.name, ref.alias): ref for ref in analysis.table_refs if ref.known}.values())
-
-
-def _company_column(catalog: Catalog, name: str) -> Column | None:
-    """The company a row belongs to, when it identifies the row: in the key (APTH.APCo), not a mere
-    attribute of a company-less entity (APVM.GLCo, whose vendors belong to a vendor group)."""
-    obj = catalog.find(name)
-    company = obj.company_column if obj is not None else None
-    if company is None or (obj.key and company.name not in obj.key):
-        return None
-    return company
 
 
 def _constrained(analysis: Analysis) -> set[str]:

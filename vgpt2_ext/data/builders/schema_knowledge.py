@@ -15,7 +15,7 @@ from vgpt2_ext.data.builders.common import BuildContext, Maker, answer, listing,
 from vgpt2_ext.data.builders.intents import seed_source
 from vgpt2_ext.data.example import Example
 from vgpt2_ext.data.roles import roles_of
-from vgpt2_ext.data.sqlgen import Select, company_filter, company_of, ref
+from vgpt2_ext.data.sqlgen import Select, company_filter, ref
 
 CATEGORY = "schema_knowledge"
 COLUMN_LIMIT = 40  # columns listed in full before an answer says how many more there are
@@ -94,7 +94,7 @@ def _base(ctx: BuildContext, obj: CatalogObject) -> Example:
 
 
 def _company(ctx: BuildContext, obj: CatalogObject) -> Example | None:
-    column = company_of(obj)
+    column = obj.company_column
     if column is None:
         return None
     values = ctx.values()
