@@ -18,9 +18,21 @@ VISTA_FIXTURE = REPO.parent / "shared" / "fixtures" / "vista"
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # nothing in the tests may reach a hub
 
 
+@pytest.fixture(scope="session")
+def repo_tiny_model() -> Path:
+    """The embedded model where the default profile expects it (`models/tiny-qwen2`, git-ignored), built
+    as `make sft` builds it when missing, so tests of the default recipes also run from a clean clone."""
+    from vgpt2_ext.tiny_model import DEFAULT_DIR, build_tiny_model
+
+    path = REPO / DEFAULT_DIR
+    if not (path / "config.json").is_file():
+        build_tiny_model(path, seed=0)
+    return path
+
+
 @pytest.fixture
-def in_repo(monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Run the test from the repository root, where `recipes/` and `dataset_info/` are found."""
+def in_repo(monkeypatch: pytest.MonkeyPatch, repo_tiny_model: Path) -> Path:
+    """Run the test from the repository root, where `recipes/` and the default model are found."""
     monkeypatch.chdir(REPO)
     return REPO
 
@@ -35,11 +47,30 @@ def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+@pytest.fixture(scope="session")
+def sft_dataset_dir(tmp_path_factory: pytest.TempPathFactory, repo_tiny_model: Path) -> Path:
+    """A small `vgpt2_sft` built by the real `vgpt2 data build` into a tmp `dataset_dir`: the generated
+    files in `dataset_info/` are not in git, and training tests must not depend on a developer's build."""
+    from vgpt2_ext.cli import main
+
+    out = tmp_path_factory.mktemp("dataset_info")
+    (out / "dataset_info.json").write_text("{}", encoding="utf-8")
+    cwd = Path.cwd()
+    os.chdir(REPO)
+    try:
+        code = main(["data", "build", f"dataset_dir={out}", "vgpt2.data.examples=96", "vgpt2.data.workers=1"])
+    finally:
+        os.chdir(cwd)
+    assert code == 0, "building the test dataset failed"
+    return out
+
+
 @pytest.fixture
-def tiny_overrides(tiny_model_dir: Path, tmp_path: Path) -> list[str]:
+def tiny_overrides(tiny_model_dir: Path, sft_dataset_dir: Path, tmp_path: Path) -> list[str]:
     """Overrides that make any training recipe a seconds-long run on the tiny model inside `tmp_path`."""
     return [
         f"model_name_or_path={tiny_model_dir}",
+        f"dataset_dir={sft_dataset_dir}",
         f"output_dir={tmp_path}/run/sft",
         "max_steps=4",
         "save_steps=2",

@@ -33,7 +33,7 @@ def test_a_recipe_error_fails_before_anything_is_written(in_repo, tmp_path, caps
     assert not (tmp_path / "run").exists()
 
 
-def test_prepare_writes_the_compiled_config_and_a_manifest(in_repo, tiny_overrides, tmp_path):
+def test_prepare_writes_the_compiled_config_and_a_manifest(in_repo, sft_dataset_dir, tiny_overrides, tmp_path):
     launch = prepare_train("sft", "tiny-cpu", [*tiny_overrides, "num_train_epochs=2"], command="vgpt2 train sft")
     compiled = yaml.safe_load((launch.folder / "compiled.yaml").read_text())
     manifest = json.loads((launch.folder / "manifest.json").read_text())
@@ -44,7 +44,7 @@ def test_prepare_writes_the_compiled_config_and_a_manifest(in_repo, tiny_overrid
     assert manifest["launch"][1:] == ["train", str(launch.folder / "compiled.yaml")]
     assert manifest["recipe_files"]["recipes/sft.yaml"] == sha256_file(REPO / "recipes" / "sft.yaml")
     assert set(manifest["recipe_files"]) == {"recipes/base.yaml", "recipes/sft.yaml", "recipes/profiles/tiny-cpu.yaml"}
-    assert manifest["datasets"]["vgpt2_sft"]["sha256"] == sha256_file(REPO / "dataset_info" / "vgpt2_sft.jsonl")
+    assert manifest["datasets"]["vgpt2_sft"]["sha256"] == sha256_file(sft_dataset_dir / "vgpt2_sft.jsonl")
     assert manifest["packages"]["llamafactory"] == "0.9.5" and manifest["seed"] == 42
     assert manifest["mode"] == "new" and manifest["git"] is None or "commit" in manifest["git"]
 
@@ -99,10 +99,11 @@ def test_sft_trains_then_refuses_resumes_and_overwrites(in_repo, tiny_overrides,
     assert json.loads((folder / "manifest.json").read_text())["mode"] == "overwrite"
 
 
-def _datasets_with_pairs(tmp_path: Path) -> Path:
-    """A copy of dataset_info/ plus a small `vgpt2_dpo` ranking dataset (the DPO issue builds the real one)."""
+def _datasets_with_pairs(sft_dataset_dir: Path, tmp_path: Path) -> Path:
+    """A copy of the test SFT datasets plus a small `vgpt2_dpo` ranking dataset (the pairs build makes the
+    real one)."""
     data = tmp_path / "data"
-    shutil.copytree(REPO / "dataset_info", data)
+    shutil.copytree(sft_dataset_dir, data)
     rows = [json.loads(line) for line in (data / "vgpt2_sft.jsonl").read_text().splitlines()][:6]
     pairs = [{"conversations": row["conversations"][:2], "chosen": row["conversations"][2],
               "rejected": {"from": "gpt", "value": "SELECT * FROM Invoice LIMIT 10"}} for row in rows]
@@ -122,9 +123,10 @@ METHODS = {
 
 @pytest.mark.slow
 @pytest.mark.parametrize("method", METHODS)
-def test_dpo_continues_from_sft_and_export_merges_the_run(in_repo, tiny_model_dir, tiny_overrides, tmp_path, method):
+def test_dpo_continues_from_sft_and_export_merges_the_run(in_repo, tiny_model_dir, sft_dataset_dir, tiny_overrides,
+                                                         tmp_path, method):
     run = tmp_path / "run"
-    common = [*tiny_overrides, f"dataset_dir={_datasets_with_pairs(tmp_path)}", "learning_rate=1e-2", *METHODS[method]]
+    common = [*tiny_overrides, f"dataset_dir={_datasets_with_pairs(sft_dataset_dir, tmp_path)}", "learning_rate=1e-2", *METHODS[method]]
     assert main(["train", "sft", *common]) == 0
     assert main(["train", "dpo", *common, f"output_dir={run}/dpo", f"vgpt2.model_from={run}/sft"]) == 0
 
