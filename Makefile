@@ -1,5 +1,5 @@
 # vgpt2: every target runs inside .venv, which `install` creates on first use, so a fresh clone needs nothing else.
-#   make all                          data -> sft -> dpo -> validate on the embedded tiny model (CPU, offline)
+#   make all                          data -> sft -> validate -> pairs -> dpo -> validate, tiny model (CPU, offline)
 #   make sft PROFILE=qwen2.5-7b-lora RUN=exp1 ARGS="learning_rate=1e-4 num_train_epochs=2"
 #   make sft RESUME=1 | OVERWRITE=1   continue a run folder from its last checkpoint | start it over
 #   make test                         the whole test suite (slow training tests included)
@@ -73,7 +73,8 @@ sft: $(STAMP) $(SFT_DATA) $(MODEL_DEPS)
 $(SFT_DONE):
 	$(MAKE) --no-print-directory sft
 
-# Hook for the DPO issue: `vgpt2 pairs build` writes and registers `vgpt2_dpo` (ranking) from the SFT model.
+# `vgpt2 pairs build` writes and registers `vgpt2_dpo` (ranking): synthetic pairs from the SFT data, mined pairs
+# from the SFT model's own samples (`vgpt2.pairs.*`), each proven by the judge; card in dataset_info/PAIR_CARD.md.
 pairs: $(SFT_DONE) | $(STAMP)
 	$(VGPT2) pairs build $(PROFILE_FLAG) $(OVERRIDES)
 
@@ -81,16 +82,18 @@ dpo: pairs
 	$(VGPT2) train $(TRAIN_FLAGS) dpo $(OVERRIDES)
 
 # Scores the latest finished stage of the run (SFT, or SFT then DPO) into saves/$(RUN)/validation/, keeping
-# report-<stage>.json: `make validate BASELINE=saves/$(RUN)/validation/report-sft.json` compares DPO with SFT,
-# FAIL_UNDER=0.8 fails the target below that overall score.
+# report-<stage>.json. After DPO the report compares itself with report-sft.json when SFT was validated (`make all`
+# does); BASELINE=other/report.json compares with another, FAIL_UNDER=0.8 fails the target below that score.
 validate: $(SFT_DONE) | $(STAMP)
 	$(VGPT2) validate $(PROFILE_FLAG) $(if $(BASELINE),--baseline $(BASELINE)) \
 		$(if $(FAIL_UNDER),--fail-under $(FAIL_UNDER)) $(OVERRIDES)
 
-# One stage after another, each in a fresh make so it sees the files the previous one wrote.
+# One stage after another, each in a fresh make so it sees the files the previous one wrote: the SFT stage is
+# validated before DPO (its report is the baseline the DPO report is compared with); `dpo` builds the pairs first.
 all:
 	$(MAKE) --no-print-directory data
 	$(MAKE) --no-print-directory sft
+	$(MAKE) --no-print-directory validate
 	$(MAKE) --no-print-directory dpo
 	$(MAKE) --no-print-directory validate
 

@@ -7,16 +7,15 @@ through LLaMA-Factory and answers greedily in batches; `openai` asks an OpenAI-c
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Sequence
 
+from vgpt2_ext.backends import generator
 from vgpt2_ext.backends.prompts import build_prompt
 from vgpt2_ext.backends.responses import load_responses
 from vgpt2_ext.catalog import Catalog
 from vgpt2_ext.errors import ValidationError
 from vgpt2_ext.judge import Case
 from vgpt2_ext.judge.settings import ValidateSettings
-from vgpt2_ext.recipe import lf_args
 
 
 def describe_model(backend: str, config: dict, settings: ValidateSettings, responses: str | None) -> str:
@@ -38,17 +37,7 @@ def collect_answers(backend: str, cases: Sequence[Case], catalog: Catalog, confi
                                   "`vgpt2.validate.responses`")
         return load_responses(responses)
     prompts = [build_prompt(case.question, catalog, config) for case in cases]
-    generator = _generator(backend, config, settings)
-    answers = generator.generate(prompts, max_new_tokens=int(config.get("max_new_tokens") or 512), progress=progress)
+    answers = generator(backend, config, settings).generate(
+        prompts, max_new_tokens=int(config.get("max_new_tokens") or 512), progress=progress)
     return {case.id: found[0] for case, found in zip(cases, answers)}
 
-
-def _generator(backend: str, config: dict, settings: ValidateSettings):
-    if backend == "openai":
-        from vgpt2_ext.backends.openai import OpenAIBackend
-
-        return OpenAIBackend(settings.endpoint, settings.api_model, api_key=os.environ.get(settings.api_key_env),
-                             concurrency=settings.concurrency, timeout_s=settings.timeout_s, retries=settings.retries)
-    from vgpt2_ext.backends.hf import HFBackend
-
-    return HFBackend(lf_args(config, "infer"), batch_size=settings.batch_size)

@@ -88,8 +88,12 @@ def _score(args, config: dict, settings, cases, catalog, console: Console) -> in
     from eval_suite.suite import gate_failures, score_cases, summarise
     from vgpt2_ext.sandbox import sandbox_for
 
-    baseline = load_baseline(settings.baseline) if settings.baseline else None
     folder = Path(settings.report_dir or Path("saves") / str(config.get("run_name", "vgpt2")) / "validation")
+    stage = _stage(settings, config)
+    baseline_path = settings.baseline or _earlier_report(folder, stage)
+    baseline = load_baseline(baseline_path) if baseline_path else None
+    if baseline_path and not settings.baseline:
+        console.print(f"comparing with the SFT report `{baseline_path}` (--baseline picks another)", highlight=False)
     with _progress(console) as progress:
         generating = progress.add_task("generating", total=len(cases), visible=settings.backend != "responses")
         answers = collect_answers(settings.backend, cases, catalog, config, settings, responses=settings.responses,
@@ -98,7 +102,7 @@ def _score(args, config: dict, settings, cases, catalog, console: Console) -> in
         outcomes = score_cases(cases, answers, catalog, settings, sandbox=sandbox_for(catalog, settings.seed),
                                progress=lambda: progress.advance(scoring))
     summary = summarise(outcomes, settings)
-    meta = Meta(str(config.get("run_name", "")), _stage(settings, config),
+    meta = Meta(str(config.get("run_name", "")), stage,
                 describe_model(settings.backend, config, settings, settings.responses), settings.backend,
                 str(settings.cases), f"{catalog.name} ({catalog.fingerprint})")
     paths = write_report(summary, folder, meta, baseline)
@@ -119,6 +123,13 @@ def _stage(settings, config: dict) -> str:
         return settings.api_model
     last = str(config.get("adapter_name_or_path") or config.get("model_name_or_path") or "").split(",")[-1]
     return Path(last).name if Path(last).name in STAGE_ORDER else "model"
+
+
+def _earlier_report(folder: Path, stage: str) -> Path | None:
+    """After DPO, the run's SFT report (`report-sft.json`, kept when the SFT stage was validated into the same
+    folder): the "SFT vs DPO" comparison is the one a DPO run is judged by."""
+    earlier = folder / "report-sft.json"
+    return earlier if stage == "dpo" and earlier.is_file() else None
 
 
 def _progress(console: Console) -> Progress:

@@ -126,7 +126,8 @@ METHODS = {
 def test_dpo_continues_from_sft_and_export_merges_the_run(in_repo, tiny_model_dir, sft_dataset_dir, tiny_overrides,
                                                          tmp_path, method):
     run = tmp_path / "run"
-    common = [*tiny_overrides, f"dataset_dir={_datasets_with_pairs(sft_dataset_dir, tmp_path)}", "learning_rate=1e-2", *METHODS[method]]
+    datasets = _datasets_with_pairs(sft_dataset_dir, tmp_path)
+    common = [*tiny_overrides, f"dataset_dir={datasets}", "learning_rate=1e-2", *METHODS[method]]
     assert main(["train", "sft", *common]) == 0
     assert main(["train", "dpo", *common, f"output_dir={run}/dpo", f"vgpt2.model_from={run}/sft"]) == 0
 

@@ -47,7 +47,7 @@ def test_run_name_override_moves_the_interpolated_output_dir(in_repo, model_dir)
 def test_profile_section_applies_only_to_its_recipe_and_overrides_win(in_repo, model_dir):
     sft = compile_recipe("sft", "tiny-cpu", [model_dir])
     dpo = compile_recipe("dpo", "tiny-cpu", [model_dir, "vgpt2.model_from=null"])
-    assert (sft["learning_rate"], dpo["learning_rate"]) == (1e-3, 1e-4)
+    assert (sft["learning_rate"], dpo["learning_rate"]) == (1e-3, 2e-5)
     assert compile_recipe("sft", "tiny-cpu", [model_dir, "learning_rate=5e-5"])["learning_rate"] == 5e-5
 
 

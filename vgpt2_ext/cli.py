@@ -23,6 +23,7 @@ COMMANDS: tuple[str, ...] = (
     "vgpt2_ext.commands.catalog",
     "vgpt2_ext.commands.sql",
     "vgpt2_ext.commands.data",
+    "vgpt2_ext.commands.pairs",
     "vgpt2_ext.commands.recipe",
     "vgpt2_ext.commands.tiny_model",
     "vgpt2_ext.commands.train",

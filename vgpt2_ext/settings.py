@@ -19,6 +19,7 @@ from typing import Any, Literal
 
 from vgpt2_ext.data.settings import DataSettings
 from vgpt2_ext.judge.settings import ValidateSettings
+from vgpt2_ext.pairs.settings import PairSettings
 
 
 def section(cls: type, help: str) -> Any:
@@ -54,6 +55,7 @@ class Settings:
     )
     data: DataSettings = section(DataSettings, "How `make data` builds, proves and registers the SFT examples.")
     validate: ValidateSettings = section(ValidateSettings, "How `make validate` answers and scores the cases.")
+    pairs: PairSettings = section(PairSettings, "How `vgpt2 pairs build` makes, proves and registers the DPO pairs.")
 
 
 def load_settings(section_values: dict, cls: type = Settings) -> Any:

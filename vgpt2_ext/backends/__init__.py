@@ -12,8 +12,12 @@ taking conversations (`[{"role": "system"|"user", "content": ...}]`, from `promp
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from vgpt2_ext.judge.settings import ValidateSettings
 
 Conversation = list[dict[str, str]]
 
@@ -21,3 +25,17 @@ Conversation = list[dict[str, str]]
 class Backend(Protocol):
     def generate(self, prompts: Sequence[Conversation], *, n: int = 1, temperature: float = 0.0,
                  max_new_tokens: int = 512, progress: Callable[[], None] | None = None) -> list[list[str]]: ...
+
+
+def generator(backend: str, config: dict, settings: ValidateSettings, *, batch_size: int | None = None) -> Backend:
+    """The backend `backend` (`hf` or `openai`) for a compiled recipe `config` and its `vgpt2.validate` settings:
+    the validation suite answers with it, the pair miner samples with it."""
+    if backend == "openai":
+        from vgpt2_ext.backends.openai import OpenAIBackend
+
+        return OpenAIBackend(settings.endpoint, settings.api_model, api_key=os.environ.get(settings.api_key_env),
+                             concurrency=settings.concurrency, timeout_s=settings.timeout_s, retries=settings.retries)
+    from vgpt2_ext.backends.hf import HFBackend
+    from vgpt2_ext.recipe import lf_args
+
+    return HFBackend(lf_args(config, "infer"), batch_size=batch_size or settings.batch_size)

@@ -16,6 +16,7 @@ from rich.table import Table
 
 from vgpt2_ext import launcher
 from vgpt2_ext.commands.recipe_args import add_recipe_arguments, command_line
+from vgpt2_ext.train_summary import summary_table, write_summary
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -41,6 +42,9 @@ def _train(args: argparse.Namespace) -> int:
         console.print(f"[bold red]llamafactory-cli train failed (exit {status})[/]; its log is above")
         return status
     console.print(_summary(launch))
+    summary = write_summary(launch.folder, str(launch.lf_config.get("stage", "sft")))
+    if summary is not None:
+        console.print(summary_table(summary))
     return 0
 
 
