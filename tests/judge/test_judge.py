@@ -48,7 +48,7 @@ def test_a_failed_gate_keeps_the_score_below_every_threshold_but_ranks_failures(
     wrong_join = judge(case.gold_sql[0].replace("APVM.VendorGroup = APTH.VendorGroup AND ", ""), case, catalog)
     nothing = judge("I do not know.", case, catalog)
     assert good.score == 1.0
-    assert 0 < nothing.score < wrong_join.score <= checks_module.GATE_CAP
+    assert nothing.score == 0 < wrong_join.score <= checks_module.GATE_CAP  # no credit for naming nothing wrong
     assert not passes(wrong_join, 0.0)
 
 

@@ -4,13 +4,16 @@ A check returns `(score, detail)`, or None when it does not apply to the case; i
 prerequisite failed (it then scores 0 and keeps its weight). The case score is the weighted mean of the
 applicable checks. A *gate* that scores below 1 scales the case score into 0..its cap (score x cap): failing
 answers still rank among themselves, but none reaches a pass threshold, and the verdict names the gate.
+`answered`, `sql_parses` and `grounded` are gates of weight 0: meeting them is the absence of an error, not
+evidence of a right answer, so they cost everything when they fail and earn nothing when they pass (a
+degenerate answer that names nothing wrong must not pass on grounding alone).
 
 | check          | weight | cap | applies when                         | scores                                        |
 | -------------- | ------ | --- | ------------------------------------ | --------------------------------------------- |
 | answered       | 0      | 0.0 | always                               | 0 for an empty answer                         |
 | sql_extracted  | 1      |     | the case wants SQL                   | a query was found                             |
-| sql_parses     | 1      | 0.5 | the answer has SQL                   | 1; 0.5 with a slip SQL Server rejects (LIMIT) |
-| grounded       | 1      | 0.5 | always                               | 0 if a name used is missing or a real denied  |
+| sql_parses     | 0      | 0.5 | the answer has SQL                   | 1; 0.5 with a slip SQL Server rejects (LIMIT) |
+| grounded       | 0      | 0.5 | always                               | 0 if a name used is missing or a real denied  |
 | executes       | 1      |     | the case wants SQL                   | the sandbox ran it                            |
 | result_matches | 3      | 0.5 | the case has gold SQL                | rows equal to a gold query's                  |
 | fixes_defects  | 2      | 0.5 | the question carries a broken query  | share of its defects the answer fixed         |
@@ -243,8 +246,8 @@ GATE_CAP = 0.5  # below every pass threshold (0.60, hallucination 0.90)
 CHECKS: tuple[Spec, ...] = (
     Spec("answered", 0, 0.0, answered),
     Spec("sql_extracted", 1, None, sql_extracted),
-    Spec("sql_parses", 1, GATE_CAP, sql_parses),
-    Spec("grounded", 1, GATE_CAP, grounded),
+    Spec("sql_parses", 0, GATE_CAP, sql_parses),
+    Spec("grounded", 0, GATE_CAP, grounded),
     Spec("executes", 1, None, executes),
     Spec("result_matches", 3, GATE_CAP, result_matches),
     Spec("fixes_defects", 2, GATE_CAP, fixes_defects),
