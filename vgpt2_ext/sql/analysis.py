@@ -15,6 +15,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from sqlglot import exp
+
+from vgpt2_ext.errors import SQLAnalysisError
 from vgpt2_ext.sql.cache import per_catalog
 from vgpt2_ext.sql.model import Analysis
 from vgpt2_ext.sql.parse import parse_any
@@ -38,6 +41,7 @@ def analyze(sql: str, catalog: Catalog) -> Analysis:
 @per_catalog(maxsize=8192)
 def _analyze(catalog: Catalog, sql: str) -> Analysis:
     dialect, statements = parse_any(sql, fresh=True)  # analyses are cached: the trees need not be
+    _require_select_lists(statements)
     slips = find_slips(sql, dialect, statements)
     resolved = [resolve_statement(statement, catalog) for statement in statements]
     predicates = [joins_and_filters(one) for one in resolved]
@@ -56,3 +60,10 @@ def _analyze(catalog: Catalog, sql: str) -> Analysis:
         stars=tuple(dict.fromkeys(name for one in resolved for name in one.stars)),
         ctes=tuple(dict.fromkeys(name for one in resolved for name in one.ctes)),
     )
+
+
+def _require_select_lists(statements: list[exp.Expression]) -> None:
+    """sqlglot reads `SELECT TOP 5 FROM APTH` (no columns); SQL Server rejects it, and so must we."""
+    for statement in statements:
+        if any(not select.expressions for select in statement.find_all(exp.Select)):
+            raise SQLAnalysisError("a SELECT without a column list is not valid T-SQL")
