@@ -81,6 +81,28 @@ def tiny_overrides(tiny_model_dir: Path, sft_dataset_dir: Path, tmp_path: Path) 
     ]
 
 
+@pytest.fixture
+def llamafactory_load(tiny_model_dir: Path):
+    """`load(name, folder, stage)`: a registered dataset through LLaMA-Factory's own pipeline (registry ->
+    loader -> converter -> tokenised examples; the tiny model's tokenizer, the `qwen` template). It drops a
+    malformed row with only a warning, so tests count what comes out against the rows written."""
+    from llamafactory.data import get_dataset, get_template_and_fix_tokenizer
+    from llamafactory.hparams import DataArguments, ModelArguments
+    from llamafactory.model import load_tokenizer
+    from transformers import Seq2SeqTrainingArguments
+
+    def load(name: str, folder: Path, stage: str = "sft"):
+        model_args = ModelArguments(model_name_or_path=str(tiny_model_dir))
+        data_args = DataArguments(dataset=name, dataset_dir=str(folder), template="qwen", cutoff_len=4096,
+                                  overwrite_cache=True)
+        training_args = Seq2SeqTrainingArguments(output_dir=str(folder / "out"), do_train=True)
+        tokenizer_module = load_tokenizer(model_args)
+        template = get_template_and_fix_tokenizer(tokenizer_module["tokenizer"], data_args)
+        return get_dataset(template, model_args, data_args, training_args, stage=stage, **tokenizer_module)
+
+    return load
+
+
 @pytest.fixture(scope="session")
 def vista_fixture() -> Path:
     """The folder of the real Vista catalog export (../shared/fixtures/vista); skips the test where it is

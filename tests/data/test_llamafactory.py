@@ -28,33 +28,18 @@ def built(tmp_path_factory, tiny_model_dir):
     return out
 
 
-def load_with_llamafactory(name: str, folder, model_dir):
-    from llamafactory.data import get_dataset, get_template_and_fix_tokenizer
-    from llamafactory.hparams import DataArguments, ModelArguments
-    from llamafactory.model import load_tokenizer
-    from transformers import Seq2SeqTrainingArguments
-
-    model_args = ModelArguments(model_name_or_path=str(model_dir))
-    data_args = DataArguments(dataset=name, dataset_dir=str(folder), template="qwen", cutoff_len=2048,
-                              overwrite_cache=True)
-    training_args = Seq2SeqTrainingArguments(output_dir=str(folder / "out"), do_train=True)
-    tokenizer_module = load_tokenizer(model_args)
-    template = get_template_and_fix_tokenizer(tokenizer_module["tokenizer"], data_args)
-    return get_dataset(template, model_args, data_args, training_args, stage="sft", **tokenizer_module)
-
-
-def test_llamafactory_reads_every_registered_dataset_with_zero_dropped_rows(built, tiny_model_dir):
+def test_llamafactory_reads_every_registered_dataset_with_zero_dropped_rows(built, llamafactory_load):
     registry = json.loads((built / "dataset_info.json").read_text())
     names = [name for name in registry if name == DATASET or name.startswith(f"{DATASET}_")]
     assert len(names) == 7
     for name in names:
         written = (built / registry[name]["file_name"]).read_text(encoding="utf-8").splitlines()
-        loaded = load_with_llamafactory(name, built, tiny_model_dir)["train_dataset"]
+        loaded = llamafactory_load(name, built)["train_dataset"]
         assert len(loaded) == len(written), name
         assert all(any(label != -100 for label in labels) for labels in loaded["labels"]), name
 
 
-def test_the_count_would_catch_a_row_llamafactory_drops(built, tiny_model_dir, tmp_path):
+def test_the_count_would_catch_a_row_llamafactory_drops(built, llamafactory_load, tmp_path):
     from vgpt2_ext.data.registry import ENTRY
 
     good = (built / f"{DATASET}.jsonl").read_text(encoding="utf-8").splitlines()[:3]
@@ -62,4 +47,4 @@ def test_the_count_would_catch_a_row_llamafactory_drops(built, tiny_model_dir, t
     bad["conversations"] = bad["conversations"][:1] + bad["conversations"][2:] + bad["conversations"][1:2]
     (tmp_path / "probe.jsonl").write_text("\n".join(good + [json.dumps(bad)]) + "\n", encoding="utf-8")
     (tmp_path / "dataset_info.json").write_text(json.dumps({"probe": {"file_name": "probe.jsonl", **ENTRY}}))
-    assert len(load_with_llamafactory("probe", tmp_path, tiny_model_dir)["train_dataset"]) == 3
+    assert len(llamafactory_load("probe", tmp_path)["train_dataset"]) == 3

@@ -13,28 +13,13 @@ import json
 from vgpt2_ext.pairs.registry import RANKING_ENTRY
 
 
-def load_pairs(name: str, folder, model_dir):
-    from llamafactory.data import get_dataset, get_template_and_fix_tokenizer
-    from llamafactory.hparams import DataArguments, ModelArguments
-    from llamafactory.model import load_tokenizer
-    from transformers import Seq2SeqTrainingArguments
-
-    model_args = ModelArguments(model_name_or_path=str(model_dir))
-    data_args = DataArguments(dataset=name, dataset_dir=str(folder), template="qwen", cutoff_len=4096,
-                              overwrite_cache=True)
-    training_args = Seq2SeqTrainingArguments(output_dir=str(folder / "out"), do_train=True)
-    tokenizer_module = load_tokenizer(model_args)
-    template = get_template_and_fix_tokenizer(tokenizer_module["tokenizer"], data_args)
-    return get_dataset(template, model_args, data_args, training_args, stage="rm", **tokenizer_module)
-
-
-def test_llamafactory_reads_every_dpo_dataset_with_zero_dropped_rows(built, tiny_model_dir):
+def test_llamafactory_reads_every_dpo_dataset_with_zero_dropped_rows(built, llamafactory_load):
     folder, result = built
     registry = json.loads((folder / "dataset_info.json").read_text())
     assert set(result.files) <= set(registry)
     for name in result.files:
         written = (folder / registry[name]["file_name"]).read_text(encoding="utf-8").splitlines()
-        loaded = load_pairs(name, folder, tiny_model_dir)["train_dataset"]
+        loaded = llamafactory_load(name, folder, "rm")["train_dataset"]
         assert len(loaded) == len(written), name
         for row in loaded.select(range(5)):
             assert any(label != -100 for label in row["chosen_labels"])
@@ -42,20 +27,20 @@ def test_llamafactory_reads_every_dpo_dataset_with_zero_dropped_rows(built, tiny
             assert row["chosen_input_ids"] != row["rejected_input_ids"]
 
 
-def test_the_system_turn_reaches_the_prompt(built, tiny_model_dir):
+def test_the_system_turn_reaches_the_prompt(built, llamafactory_load, tiny_model_dir):
     from transformers import AutoTokenizer
 
     folder, _ = built
     first = json.loads((folder / "vgpt2_dpo.jsonl").read_text().splitlines()[0])
-    loaded = load_pairs("vgpt2_dpo", folder, tiny_model_dir)["train_dataset"][0]
+    loaded = llamafactory_load("vgpt2_dpo", folder, "rm")["train_dataset"][0]
     text = AutoTokenizer.from_pretrained(tiny_model_dir).decode(loaded["chosen_input_ids"])
     assert first["conversations"][0]["value"] in text and first["chosen"]["value"].strip()[:40] in text
 
 
-def test_the_count_would_catch_a_row_llamafactory_drops(built, tiny_model_dir, tmp_path):
+def test_the_count_would_catch_a_row_llamafactory_drops(built, llamafactory_load, tmp_path):
     good = (built[0] / "vgpt2_dpo.jsonl").read_text(encoding="utf-8").splitlines()[:3]
     bad = json.loads(good[0])
     bad["conversations"].append({"from": "gpt", "value": "an extra turn"})  # an even count: dropped with a warning
     (tmp_path / "probe.jsonl").write_text("\n".join(good + [json.dumps(bad)]) + "\n", encoding="utf-8")
     (tmp_path / "dataset_info.json").write_text(json.dumps({"probe": {"file_name": "probe.jsonl", **RANKING_ENTRY}}))
-    assert len(load_pairs("probe", tmp_path, tiny_model_dir)["train_dataset"]) == 3
+    assert len(llamafactory_load("probe", tmp_path, "rm")["train_dataset"]) == 3

@@ -18,9 +18,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from vgpt2_ext.commands.progress import progress_bars
 from vgpt2_ext.commands.recipe_args import add_recipe_arguments
 
 
@@ -46,15 +46,7 @@ def _build(args: argparse.Namespace) -> int:
                   config.get("model_name_or_path"))
     console = Console()
     started = time.perf_counter()
-    with Progress(TextColumn("{task.description:<24}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=console, transient=True) as bars:
-        tasks: dict[str, int] = {}
-
-        def advance(name: str, done: int, total: int) -> None:
-            if name not in tasks:
-                tasks[name] = bars.add_task(name, total=total)
-            bars.update(tasks[name], completed=done, total=total)
-
+    with progress_bars(console, 24) as advance:
         result = run_build(run, progress=advance)
     _summary(console, result, run, time.perf_counter() - started)
     return 0

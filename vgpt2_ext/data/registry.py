@@ -70,16 +70,17 @@ def write_datasets(directory: Path, rows: Sequence[dict], categories: Sequence[s
     return written
 
 
-def register(directory: Path, written: dict[str, str]) -> None:
-    """Merge this build's entries into `dataset_info.json`, dropping stale `vgpt2_sft_*` entries and files."""
+def register(directory: Path, written: dict[str, str], *, dataset: str = DATASET, entry: dict = ENTRY) -> None:
+    """Merge this build's entries into `dataset_info.json`: `dataset` and its `<dataset>_*` parts that this
+    build did not write are stale and go with their files; every other dataset's entry is kept as it is."""
     path = directory / REGISTRY
     registry = read_registry(path)
-    for name in [n for n in registry if (n == DATASET or n.startswith(f"{DATASET}_")) and n not in written]:
+    for name in [n for n in registry if (n == dataset or n.startswith(f"{dataset}_")) and n not in written]:
         stale = registry.pop(name).get("file_name")
         if stale:
             (directory / stale).unlink(missing_ok=True)
     for name, file in written.items():
-        registry[name] = {"file_name": file, **ENTRY}
+        registry[name] = {"file_name": file, **entry}
     write_json(path, registry)
 
 

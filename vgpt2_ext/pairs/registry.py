@@ -2,7 +2,7 @@
 
 `vgpt2_dpo` holds every pair; `vgpt2_dpo_synthetic` and `vgpt2_dpo_mined` one source each (for ablations:
 `dataset: vgpt2_dpo_mined`). The entries add `ranking: true` and the `chosen`/`rejected` columns to the SFT
-entry's sharegpt tags. Registration merges into `dataset_info.json` with the data registry's reader: other
+entry's sharegpt tags. Registration merges into `dataset_info.json` through the data registry: other
 entries (`vgpt2_sft*`) are kept as they are, this build's are written, and a stale `vgpt2_dpo_<source>` entry
 (a source that produced nothing this time) is removed with its file. Every file is replaced atomically.
 """
@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from vgpt2_ext.atomic import write_json, write_text
-from vgpt2_ext.data.registry import ENTRY, REGISTRY, jsonl, read_registry
+from vgpt2_ext.atomic import write_text
+from vgpt2_ext.data.registry import ENTRY, jsonl
+from vgpt2_ext.data.registry import register as data_register
 from vgpt2_ext.pairs.pair import SOURCES, Pair
 
 DATASET = "vgpt2_dpo"
@@ -35,14 +36,5 @@ def write_pairs(directory: Path, pairs: Sequence[Pair]) -> dict[str, str]:
 
 
 def register(directory: Path, written: dict[str, str]) -> None:
-    """Merge this build's entries into `dataset_info.json`, dropping stale `vgpt2_dpo_<source>` entries and files."""
-    path = directory / REGISTRY
-    registry = read_registry(path)
-    ours = {DATASET, *(f"{DATASET}_{source}" for source in SOURCES)}
-    for name in [n for n in registry if n in ours and n not in written]:
-        stale = registry.pop(name).get("file_name")
-        if stale:
-            (directory / stale).unlink(missing_ok=True)
-    for name, file in written.items():
-        registry[name] = {"file_name": file, **RANKING_ENTRY}
-    write_json(path, registry)
+    """Merge the pairs' entries into `dataset_info.json` (stale `vgpt2_dpo_<source>` entries go)."""
+    data_register(directory, written, dataset=DATASET, entry=RANKING_ENTRY)
