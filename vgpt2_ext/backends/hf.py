@@ -6,11 +6,15 @@ conversation at a time, so batches are encoded here with the same template (`Tem
 LLaMA-Factory's HF engine does), left-padded, and generated together with `model.generate`, stopping at the
 template's stop tokens. `chat_one` keeps LLaMA-Factory's own one-at-a-time path, for comparison.
 
-torch and LLaMA-Factory are imported when a backend is built, not when this module is.
+torch and LLaMA-Factory are imported when a backend is built, not when this module is. Loading logs at WARN
+unless `LLAMAFACTORY_VERBOSITY` says otherwise: at INFO, LLaMA-Factory and transformers print the model's config
+several times over, burying the progress bars and the summary of the command that loaded it.
 """
 
 from __future__ import annotations
 
+import logging
+import os
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -21,6 +25,8 @@ class HFBackend:
     """Greedy (temperature 0) or sampled generation from a base model plus adapters, `batch_size` prompts at once."""
 
     def __init__(self, lf_args: dict[str, Any], batch_size: int = 8) -> None:
+        level = os.environ.setdefault("LLAMAFACTORY_VERBOSITY", "WARN")
+        logging.getLogger("llamafactory").setLevel(level.upper())  # in case LLaMA-Factory logged before
         from llamafactory.chat import ChatModel
 
         self.chat_model = ChatModel(dict(lf_args))
