@@ -3,8 +3,9 @@
 Fences are markdown structure, found line by line. A `sql`/`tsql` fence is SQL whatever it holds; a
 plain fence is SQL when its first token starts a T-SQL statement (a box-drawing diagram is not). When an
 answer fences no SQL, statements in its prose are found where an upper-case SELECT or WITH begins (in
-prose the lower-case words are English) and end where the T-SQL parser says: the longest stretch up to
-a `;`, a sentence end or the paragraph end that parses as statements reading a table. Answers cut at a
+prose the lower-case words are English) and end where the parser says: the longest stretch up to a `;`, a
+sentence end or the paragraph end that parses as statements reading a table, as T-SQL or, so that a dialect
+slip is judged as one rather than as no SQL at all, as a fallback dialect (MySQL backticks). Answers cut at a
 fixed length leave a fence unclosed or a statement unfinished; such a block is marked `truncated`, and
 its SQL then fails to parse with a reason saying the text stops mid-statement.
 
@@ -21,7 +22,7 @@ from sqlglot import exp
 from sqlglot.tokens import Token, TokenType
 
 from vgpt2_ext.errors import SQLAnalysisError
-from vgpt2_ext.sql.parse import incomplete, parse_tsql, tokenize
+from vgpt2_ext.sql.parse import incomplete, parse_any, tokenize
 
 SQL_FENCES = frozenset({"sql", "tsql", "t-sql", "mssql", "sqlserver", "transact-sql"})
 STATEMENT_STARTS = frozenset({
@@ -137,7 +138,7 @@ def _tokens(text: str) -> list[Token]:
 
 def _reads_table(sql: str) -> bool:
     try:
-        statements = parse_tsql(sql)
+        _, statements = parse_any(sql)
     except SQLAnalysisError:
         return False
     return all(statement.find(exp.Table) is not None for statement in statements)
