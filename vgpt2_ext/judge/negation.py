@@ -2,16 +2,16 @@
 
 The lexicon is the one table `CUES`; each cue is a regex over the sentence's lower-case words in which
 every mention reads as `M`. Post-cues (`does not exist`, `isn't a Vista table`, `is not part of T`)
-negate the nearest mention(s) before them; pre-cues (`there is no`, `no such`, `doesn't have`, `has no`,
-`without`) negate the mention(s) after them; `neither X nor Y exist(s)` negates what it encloses. A
-possessive cue turns `T has no C` into a denial of `T.C`, not of T.
+negate the nearest mention(s) before them; pre-cues (`there is no`, `no such`, `no X table exists`,
+`doesn't have`, `has no`, `without`) negate the mention(s) after them; `neither X nor Y exist(s)` negates what
+it encloses. A possessive cue turns `T has no C` into a denial of `T.C`, not of T.
 
 A scope crosses only filler words (`the`, `table`, `called`, `this`, `because` ...) and, between names,
 `,`/`or`/`nor`/`and`; any other word ends it, so `there is no need to join APTL` negates nothing.
 
 A *strong* cue denies existence, and denying a real object is as wrong as inventing one. A *weak* cue
-(`without`, `instead of`, `is not a table`) only negates: a missing name under it is excused and counts
-as refused, but a real one is never counted as falsely denied (`bAPTH is not a view` is true).
+(`without`, `instead of`, `is not a table`, `I am not aware of`) only negates: a missing name under it is
+excused and counts as refused, but a real one is never counted as falsely denied (`bAPTH is not a view` is true).
 """
 
 from __future__ import annotations
@@ -39,7 +39,8 @@ class Cue:
 
 CUES: tuple[Cue, ...] = (
     Cue(r"(?:does|do|did) not (?:exist|appear)", "before", "strong"),
-    Cue(r"(?:can|could) not be found", "before", "strong"),
+    Cue(r"(?:(?:can|could) not be|(?:is|are|was|were) not) found", "before", "strong"),
+    Cue(r"(?:is|are) (?:unknown|nonexistent|non existent)", "before", "strong"),
     Cue(r"(?:is|are) not (?:a |an )?(?:(?:real|valid|vista|viewpoint|existing|known|actual|standard) )+" + _MARKER,
         "before", "strong"),
     Cue(r"(?:is|are) not (?:a column |a field )?(?:part of|in|on|of|found in|present in|defined in|available in)"
@@ -50,17 +51,18 @@ CUES: tuple[Cue, ...] = (
     Cue(r"there (?:is|are|was|were) (?:no|not (?:a|an|any))", "after", "strong"),
     Cue(r"no such", "after", "strong"),
     Cue(r"no (?=" + _MARKER + r" (?:called |named |like |as )?M)", "after", "strong"),
+    Cue(r"no(?= M (?:" + _MARKER + r" )?exists?)", "after", "strong"),
     Cue(r"(?:will|would|can|could) not find", "after", "strong"),
     Cue(r"(?:does|do|did) not (?:have|contain|include)|(?:has|have|contains) no|lacks?", "after", "strong",
         possessive=True),
-    Cue(r"without|instead of|rather than", "after", "weak"),
+    Cue(r"without|instead of|rather than|(?:am|are|is|was|were) not aware of", "after", "weak"),
 )
 # words a scope crosses on its way to its mention(s)
 FILLERS = frozenset("a an any the such called named as like by one single table tables view views column columns "
                     "field fields object objects".split())
 _BACKWARD_FILLERS = FILLERS | frozenset(
     "this that these those it they you mentioned referenced requested asked about for because since so which "
-    "simply just also really actually here in vista viewpoint database".split())
+    "simply just also really actually here in vista viewpoint database ( ) :".split())
 _COORDINATION = frozenset({",", "or", "nor", "and", "/"})
 _POSSESSIVE_GAP = frozenset({"itself", "view", "table", "the"})
 _MAX_GAP = 6  # filler words a scope crosses before its first mention

@@ -23,7 +23,7 @@ from vgpt2_ext.judge.negation import CUES, Cue, negate
 __all__ = ["CUES", "Cue", "Mention", "Reading", "covers", "read_prose", "sentences"]
 
 _CONTRACTIONS = ((r"\bcan't\b|\bcannot\b", "can not"), (r"\bwon't\b", "will not"), (r"n't\b", " not"),
-                 (r"\b(there|it|that|what)'s\b", r"\1 is"), (r"(?<=\w)'s\b", " 's"))
+                 (r"\bI'm\b", "I am"), (r"\b(there|it|that|what)'s\b", r"\1 is"), (r"(?<=\w)'s\b", " 's"))
 _FENCE = re.compile(r"```.*?(?:```|\Z)", re.S)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+|\s\|\s?")
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
