@@ -147,3 +147,22 @@ def test_every_recipe_and_profile_passes_llamafactorys_own_parser(in_repo, finis
         model_args, data_args, finetuning_args, _ = get_infer_args(lf_args(config, "infer"))
     assert data_args.template == "qwen"
     assert data_args.default_system == config["default_system"]
+
+
+def test_show_previews_a_recipe_that_cannot_launch_yet_and_says_why(in_repo, capsys):
+    from vgpt2_ext.cli import main
+
+    assert main(["recipe", "show", "dpo", "run_name=never-trained", "pref_beta=0.2"]) == 0
+    out, err = capsys.readouterr()
+    shown = yaml.safe_load(out)
+    assert shown["stage"] == "dpo" and shown["pref_beta"] == 0.2
+    assert shown["vgpt2"]["model_from"] == "saves/never-trained/sft"  # unchained: there is nothing to chain to
+    assert "cannot launch yet" in err and "`saves/never-trained/sft` holds no finished training" in err
+
+
+def test_show_still_fails_on_a_wrong_key_of_a_recipe_that_cannot_launch(in_repo, capsys):
+    from vgpt2_ext.cli import main
+
+    assert main(["recipe", "show", "dpo", "run_name=never-trained", "pref_bta=0.2"]) == 1
+    out, err = capsys.readouterr()
+    assert out == "" and "unknown key `pref_bta`; did you mean one of `pref_beta`" in err

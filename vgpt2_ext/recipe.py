@@ -46,14 +46,21 @@ def compile_recipe(
     profile: str | None = DEFAULT_PROFILE,
     overrides: Sequence[str] = (),
     recipes_dir: str | Path = RECIPES_DIR,
+    *,
+    check_files: bool = True,
 ) -> dict:
-    """Compile `recipe` with `profile` and `overrides` into a plain dict; `RecipeError` lists every problem."""
+    """Compile `recipe` with `profile` and `overrides` into a plain dict; `RecipeError` lists every problem.
+
+    `check_files=False` previews a recipe that cannot launch yet (its model not downloaded, the stage it
+    continues from not trained): keys and values are still checked, files and `vgpt2.model_from` are not.
+    """
     recipes_dir = Path(recipes_dir)
     problems: list[str] = []
     layers = _layers(recipe, profile, overrides, recipes_dir, problems)
     merged = OmegaConf.merge(*(OmegaConf.create(layer.values) for layer in layers))
     config = _resolve(merged, problems)
-    config = check_config(config, _origins(layers), problems, extra_keys=tuple(recipe_names(recipes_dir)))
+    config = check_config(config, _origins(layers), problems, extra_keys=tuple(recipe_names(recipes_dir)),
+                          check_files=check_files)
     if problems:
         raise RecipeError(_report(recipe, problems))
     return config

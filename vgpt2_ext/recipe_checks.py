@@ -29,14 +29,17 @@ _TRUTHY = ("1", "true", "yes", "on")
 _CHAINED_KEYS = ("model_name_or_path", "adapter_name_or_path", "ref_model")  # set by `vgpt2.model_from`
 
 
-def check_config(config: dict, origin: Origin, problems: list[str], extra_keys: tuple[str, ...] = ()) -> dict:
-    """The checked config (text coerced, `vgpt2` defaults filled, `vgpt2.model_from` applied)."""
+def check_config(config: dict, origin: Origin, problems: list[str], extra_keys: tuple[str, ...] = (),
+                 check_files: bool = True) -> dict:
+    """The checked config (text coerced, `vgpt2` defaults filled, `vgpt2.model_from` applied when
+    `check_files`, as are the checks of the files it names)."""
     checked = _check_lf_keys(config, origin, problems, extra_keys)
     given = config.get("vgpt2") or {}
     checked["vgpt2"] = _check_section(given, Settings, "vgpt2", origin, problems)
     _check_run_name(checked.get("run_name"), origin, problems)
-    checked = _apply_model_from(checked, origin, problems)
-    _check_paths(checked, origin, problems)
+    if check_files:
+        checked = _apply_model_from(checked, origin, problems)
+        _check_paths(checked, origin, problems)
     return checked
 
 

@@ -2,6 +2,9 @@
 
     vgpt2 recipe show sft
     vgpt2 recipe show --profile qwen2.5-7b-lora dpo pref_beta=0.2      # options before the recipe name
+
+A recipe that cannot launch yet (its model not downloaded, the SFT stage a DPO recipe continues from not
+trained) is still shown, unchained, with what stands in the way; a wrong key or value is an error.
 """
 
 from __future__ import annotations
@@ -10,9 +13,11 @@ import argparse
 
 import yaml
 from rich.console import Console
+from rich.markup import escape
 from rich.syntax import Syntax
 
 from vgpt2_ext.commands.recipe_args import add_recipe_arguments
+from vgpt2_ext.errors import RecipeError
 from vgpt2_ext.recipe import compile_recipe, lf_args, profile_names, recipe_names
 
 
@@ -30,12 +35,26 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _show(args: argparse.Namespace) -> int:
-    config = compile_recipe(args.recipe, args.profile, args.overrides)
+    config, blocked = _compile_or_preview(args)
     if args.lf:
         config = lf_args(config, "train" if config.get("do_train") else "infer")
     text = yaml.safe_dump(config, sort_keys=False, allow_unicode=True, width=120)
     Console().print(Syntax(text, "yaml", theme="ansi_dark", background_color="default"))
+    if blocked is not None:
+        Console(stderr=True, soft_wrap=True).print(f"[bold yellow]cannot launch yet:[/] {escape(str(blocked))}",
+                                                   highlight=False)
     return 0
+
+
+def _compile_or_preview(args: argparse.Namespace) -> tuple[dict, RecipeError | None]:
+    """The compiled recipe; else, when only its files stand in the way, its preview and why it cannot launch."""
+    try:
+        return compile_recipe(args.recipe, args.profile, args.overrides), None
+    except RecipeError as error:
+        try:
+            return compile_recipe(args.recipe, args.profile, args.overrides, check_files=False), error
+        except RecipeError:
+            raise error from None
 
 
 def _list(args: argparse.Namespace) -> int:
