@@ -47,10 +47,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]' 2>&1 | { grep -v 'is ignored' || true; }
 	touch $@
 
-# `make data` always rebuilds (ARGS may have changed what to build); `make sft` rebuilds the dataset only when it
-# is missing or older than what it is made from: the catalog (CATALOG, a file or every file of a folder; the
-# embedded sample by default), the seed material, the validation cases it is decontaminated against, the
-# recipes and profiles, and the builder code.
+# `make data` always rebuilds; `make sft` rebuilds the dataset only when it is missing or older than what it is
+# made from: the catalog (CATALOG, a file or every file of a folder; the embedded sample by default), the seed
+# material, the validation cases it is decontaminated against, the recipes and profiles, and the builder code;
+# or when its card says it was built from another catalog or other settings (`--if-stale`: CATALOG or ARGS
+# changed since, which no file date shows).
 CATALOG_FILES := $(if $(CATALOG),$(if $(wildcard $(CATALOG)/.),$(wildcard $(CATALOG)/*),$(CATALOG)),vgpt2_ext/sample/vista_sample.yaml)
 DATA_SOURCES := $(CATALOG_FILES) $(wildcard vgpt2_ext/seeds/*.yaml eval_suite/cases/*.yaml recipes/*.yaml \
 	recipes/profiles/*.yaml vgpt2_ext/data/*.py vgpt2_ext/data/builders/*.py)
@@ -67,6 +68,7 @@ $(TINY_MODEL): | $(STAMP)
 	$(VGPT2) tiny-model --out $(@D)
 
 sft: $(STAMP) $(SFT_DATA) $(MODEL_DEPS)
+	$(VGPT2) data build --if-stale $(PROFILE_FLAG) $(OVERRIDES)
 	$(VGPT2) train $(TRAIN_FLAGS) sft $(OVERRIDES)
 
 # Later stages need a finished SFT stage: LLaMA-Factory writes train_results.json when training ends.

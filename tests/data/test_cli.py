@@ -56,3 +56,23 @@ def test_a_malformed_seed_file_is_named_with_its_section_and_row(in_repo, out, t
     code, _, err = run(capsys, f"dataset_dir={out}", f"vgpt2.data.seeds_dir={seeds}")
     message = " ".join(err.split())
     assert code == 1 and "`bad.yaml` `intents[1]` `questions`" in message and "unknown slot(s) ['company']" in message
+
+
+def test_if_stale_builds_only_when_the_card_says_the_files_came_from_other_settings(in_repo, out, tmp_path, capsys):
+    small = [f"dataset_dir={out}", "vgpt2.data.examples=24", "vgpt2.data.workers=1", "vgpt2.data.decontaminate=null",
+             "vgpt2.schema_context=none"]
+    code, printed, _ = run(capsys, "--if-stale", *small)
+    assert code == 0 and "rebuilding vgpt2_sft: no " in " ".join(printed.split())
+    built = (out / "vgpt2_sft.jsonl").stat().st_mtime_ns
+
+    code, printed, _ = run(capsys, "--if-stale", *small[:2], "vgpt2.data.workers=2", *small[3:])
+    assert code == 0 and "is up to date" in " ".join(printed.split())  # the worker count does not change what is built
+    assert (out / "vgpt2_sft.jsonl").stat().st_mtime_ns == built
+
+    catalog = tmp_path / "catalog.yaml"  # the same catalog with one description changed: new content, new data
+    catalog.write_text((in_repo / "vgpt2_ext/sample/vista_sample.yaml").read_text(encoding="utf-8").replace(
+        "AP transaction header", "AP invoice header", 1), encoding="utf-8")
+    for changed in ([f"vgpt2.catalog={catalog}"], [f"vgpt2.catalog={catalog}", "vgpt2.data.examples=30"]):
+        code, printed, _ = run(capsys, "--if-stale", *small, *changed)  # each differs from the build before it
+        assert code == 0 and "built from another catalog or other" in " ".join(printed.split()), changed
+    assert len((out / "vgpt2_sft.jsonl").read_text().splitlines()) == 30

@@ -4,7 +4,8 @@
     vgpt2 data build --profile qwen2.5-7b-lora vgpt2.catalog=../shared/fixtures/vista vgpt2.data.examples=20000
 
 Writes dataset_info/vgpt2_sft*.jsonl, their dataset_info.json entries and DATA_CARD.md/.json, then prints a
-one-screen summary.
+one-screen summary. With `--if-stale` (what `make sft` runs before training) it builds only when the files are
+missing or the card says they were built from another catalog or other settings.
 """
 
 from __future__ import annotations
@@ -25,16 +26,25 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
     build = actions.add_parser("build", help="build, prove and register vgpt2_sft (make data)")
     build.add_argument("--recipe", default="sft", help="recipe whose settings drive the build (default: sft)")
+    build.add_argument("--if-stale", action="store_true",
+                       help="build only when the files are missing or were built from another catalog or settings")
     add_recipe_arguments(build)
     build.set_defaults(func=_build)
 
 
 def _build(args: argparse.Namespace) -> int:
-    from vgpt2_ext.data.pipeline import DataRun, run_build
+    from vgpt2_ext.data.pipeline import DataRun, built_from, run_build
     from vgpt2_ext.recipe import compile_recipe
 
     run = DataRun.from_recipe(compile_recipe(args.recipe, args.profile, args.overrides))
     console = Console()
+    if args.if_stale:
+        stale = built_from(run)
+        if stale is None:
+            console.print(f"vgpt2_sft in {run.out_dir}/ is up to date with this recipe (`make data` rebuilds it)",
+                          highlight=False)
+            return 0
+        console.print(f"rebuilding vgpt2_sft: {stale}", highlight=False)
     started = time.perf_counter()
     with progress_bars(console, 18) as advance:
         result = run_build(run, progress=advance, step=advance)

@@ -9,18 +9,21 @@ byte-identical files.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import json
 import random
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from vgpt2_ext.atomic import write_json, write_text
-from vgpt2_ext.catalog import load_catalog
+from vgpt2_ext.catalog import Catalog, load_catalog
 from vgpt2_ext.data.build import BuildReport, Progress, build_examples
 from vgpt2_ext.data.card import ESTIMATE_NOTE, card_data, load_tokenizer, render_markdown, token_lengths
 from vgpt2_ext.data.hygiene import load_validation_cases
 from vgpt2_ext.data.prover import Prover
-from vgpt2_ext.data.registry import register, row, write_datasets
+from vgpt2_ext.data.registry import file_name, register, row, write_datasets
 from vgpt2_ext.data.seeds import load_seeds
 from vgpt2_ext.data.settings import CATEGORIES
 from vgpt2_ext.errors import RecipeError
@@ -72,9 +75,35 @@ def run_build(run: DataRun, progress: Progress | None = None, step: Progress | N
     card = card_data(report, rows, catalog, settings.data, tokenizer_note=note,
                      lengths=token_lengths(rows, tokenizer), context=settings.schema_context,
                      cases_path=settings.data.decontaminate, cases=len(cases), source=settings.catalog)
+    card["inputs"] = build_key(run, catalog)
     write_json(run.out_dir / f"{CARD}.json", card)
     write_text(run.out_dir / f"{CARD}.md", render_markdown(card))
     return DataResult(card, files, report)
+
+
+def build_key(run: DataRun, catalog: Catalog) -> str:
+    """A digest of what decides the files besides the files Make watches (seeds, cases, code): the catalog's
+    content, the data and prompt settings, the system prompt and the card's tokenizer. A recipe that gives
+    another key (`CATALOG=...`, `ARGS="vgpt2.data.examples=20000"`) needs a rebuild, however new the files."""
+    data = dataclasses.asdict(run.settings.data)
+    data.pop("workers")  # how many processes prove the candidates does not change what they prove
+    inputs = {"catalog": catalog.fingerprint, "data": data, "schema_context": run.settings.schema_context,
+              "system": run.system, "tokenizer": run.model}
+    return hashlib.sha256(json.dumps(inputs, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def built_from(run: DataRun) -> str | None:
+    """Why the registered files are not what `run` would build, or None when they are (`--if-stale`)."""
+    card_path = run.out_dir / f"{CARD}.json"
+    if not (run.out_dir / file_name()).is_file() or not card_path.is_file():
+        return f"no `{run.out_dir / file_name()}` with its card yet"
+    try:
+        key = json.loads(card_path.read_text(encoding="utf-8")).get("inputs")
+    except ValueError:
+        return f"`{card_path}` is not valid JSON"
+    if key != build_key(run, load_catalog(run.settings.catalog)):
+        return "the files were built from another catalog or other `vgpt2.data` settings"
+    return None
 
 
 def _rows(report: BuildReport, run: DataRun, prover: Prover, step: Progress | None) -> list[dict]:
