@@ -60,3 +60,20 @@ def test_sampling_gives_k_answers_per_prompt(backend) -> None:
     answers = backend.generate(conversations()[:2], n=3, temperature=1.0, max_new_tokens=8)
     assert [len(found) for found in answers] == [3, 3]
     assert len(set(answers[0])) > 1
+
+
+def test_loading_quietly_leaves_the_environment_as_it_was(backend, monkeypatch) -> None:
+    """A training run launched later from this process (tests, notebooks) must log as usual: the quiet level
+    holds while the model loads, not after."""
+    import os
+
+    from vgpt2_ext.backends.hf import _quiet_loading
+
+    monkeypatch.delenv("LLAMAFACTORY_VERBOSITY", raising=False)
+    with _quiet_loading():
+        assert os.environ["LLAMAFACTORY_VERBOSITY"] == "WARN"
+    assert "LLAMAFACTORY_VERBOSITY" not in os.environ
+    monkeypatch.setenv("LLAMAFACTORY_VERBOSITY", "DEBUG")
+    with _quiet_loading():
+        assert os.environ["LLAMAFACTORY_VERBOSITY"] == "DEBUG"
+    assert os.environ["LLAMAFACTORY_VERBOSITY"] == "DEBUG"

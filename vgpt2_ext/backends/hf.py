@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from vgpt2_ext.backends import Conversation
@@ -25,11 +26,10 @@ class HFBackend:
     """Greedy (temperature 0) or sampled generation from a base model plus adapters, `batch_size` prompts at once."""
 
     def __init__(self, lf_args: dict[str, Any], batch_size: int = 8) -> None:
-        level = os.environ.setdefault("LLAMAFACTORY_VERBOSITY", "WARN")
-        logging.getLogger("llamafactory").setLevel(level.upper())  # in case LLaMA-Factory logged before
-        from llamafactory.chat import ChatModel
+        with _quiet_loading():
+            from llamafactory.chat import ChatModel
 
-        self.chat_model = ChatModel(dict(lf_args))
+            self.chat_model = ChatModel(dict(lf_args))
         engine = self.chat_model.engine
         self.model, self.tokenizer, self.template = engine.model, engine.tokenizer, engine.template
         self.defaults = engine.generating_args
@@ -94,6 +94,21 @@ class HFBackend:
         system, messages = _split(conversation)
         responses = self.chat_model.chat(messages, system=system, do_sample=False, max_new_tokens=max_new_tokens)
         return responses[0].response_text
+
+
+@contextmanager
+def _quiet_loading() -> Iterator[None]:
+    """LLaMA-Factory and transformers at `LLAMAFACTORY_VERBOSITY` (WARN unless set) while the model loads; the
+    variable is put back after, so a training run this process launches later logs as usual."""
+    before = os.environ.get("LLAMAFACTORY_VERBOSITY")
+    level = before or "WARN"
+    os.environ["LLAMAFACTORY_VERBOSITY"] = level
+    logging.getLogger("llamafactory").setLevel(level.upper())  # its logger may be set up already
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["LLAMAFACTORY_VERBOSITY"]
 
 
 def _split(conversation: Conversation) -> tuple[str | None, list[dict[str, str]]]:
