@@ -38,8 +38,9 @@ def check_config(config: dict, origin: Origin, problems: list[str], extra_keys: 
     checked["vgpt2"] = _check_section(given, Settings, "vgpt2", origin, problems)
     _check_run_name(checked.get("run_name"), origin, problems)
     if check_files:
-        checked = _apply_model_from(checked, origin, problems)
-        _check_paths(checked, origin, problems)
+        chained = _apply_model_from(checked, origin, problems)
+        _check_paths(chained, origin, problems, chained=chained is not checked)
+        checked = chained
     return checked
 
 
@@ -101,11 +102,12 @@ def _apply_model_from(config: dict, origin: Origin, problems: list[str]) -> dict
         return config
 
 
-def _check_paths(config: dict, origin: Origin, problems: list[str]) -> None:
-    chained = config["vgpt2"].get("model_from")
+def _check_paths(config: dict, origin: Origin, problems: list[str], chained: bool) -> None:
+    """`chained`: `vgpt2.model_from` set the model keys, so a problem with them is reported as its."""
+    source = config["vgpt2"].get("model_from")
 
     def where(key: str) -> str:
-        return f"`vgpt2.model_from` ({chained})" if chained and key in _CHAINED_KEYS else origin(key)
+        return f"`vgpt2.model_from` ({source})" if chained and key in _CHAINED_KEYS else origin(key)
 
     for key in ("model_name_or_path", "ref_model"):
         _check_model(key, config.get(key), where, problems)
