@@ -65,14 +65,17 @@ def test_sampling_gives_k_answers_per_prompt(backend) -> None:
 def test_loading_quietly_leaves_the_environment_as_it_was(backend, monkeypatch) -> None:
     """A training run launched later from this process (tests, notebooks) must log as usual: the quiet level
     holds while the model loads, not after."""
+    import logging
     import os
 
     from vgpt2_ext.backends.hf import _quiet_loading
 
     monkeypatch.delenv("LLAMAFACTORY_VERBOSITY", raising=False)
+    logger = logging.getLogger("llamafactory")
+    monkeypatch.setattr(logger, "level", logging.INFO)
     with _quiet_loading():
-        assert os.environ["LLAMAFACTORY_VERBOSITY"] == "WARN"
-    assert "LLAMAFACTORY_VERBOSITY" not in os.environ
+        assert os.environ["LLAMAFACTORY_VERBOSITY"] == "WARN" and logger.level == logging.WARNING
+    assert "LLAMAFACTORY_VERBOSITY" not in os.environ and logger.level == logging.INFO
     monkeypatch.setenv("LLAMAFACTORY_VERBOSITY", "DEBUG")
     with _quiet_loading():
         assert os.environ["LLAMAFACTORY_VERBOSITY"] == "DEBUG"

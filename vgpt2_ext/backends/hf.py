@@ -99,14 +99,16 @@ class HFBackend:
 @contextmanager
 def _quiet_loading() -> Iterator[None]:
     """LLaMA-Factory and transformers at `LLAMAFACTORY_VERBOSITY` (WARN unless set) while the model loads; the
-    variable is put back after, so a training run this process launches later logs as usual."""
+    variable and LLaMA-Factory's logger level are put back after, so what this process runs later logs as usual."""
     before = os.environ.get("LLAMAFACTORY_VERBOSITY")
-    level = before or "WARN"
-    os.environ["LLAMAFACTORY_VERBOSITY"] = level
-    logging.getLogger("llamafactory").setLevel(level.upper())  # its logger may be set up already
+    logger = logging.getLogger("llamafactory")  # it may be set up already, before the variable is read
+    level_before = logger.level
+    os.environ["LLAMAFACTORY_VERBOSITY"] = before or "WARN"
+    logger.setLevel(os.environ["LLAMAFACTORY_VERBOSITY"].upper())
     try:
         yield
     finally:
+        logger.setLevel(level_before)
         if before is None:
             del os.environ["LLAMAFACTORY_VERBOSITY"]
 
