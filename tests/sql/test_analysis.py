@@ -29,6 +29,7 @@ def observed(analysis: Analysis) -> dict[str, object]:
         "nolock": set(analysis.nolock),
         "without_nolock": set(analysis.without_nolock),
         "slips": [slip.rule for slip in analysis.slips],
+        "selected": set(analysis.selected),
     }
 
 

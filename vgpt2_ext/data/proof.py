@@ -6,7 +6,8 @@ paraphrases):
 - `prove_sql(sql)`: parses as T-SQL (no dialect slip), names only catalog objects (grounding), keeps the house
   style, and executes in the sandbox.
 - `prove_example(example)`: what the answer says in prose. Every table and column it names exists, it denies
-  nothing that exists (the judge's prose reading), the objects it deliberately calls missing really are
+  nothing that exists (the judge's prose reading), every key, join, type, code or count it states is true
+  (the judge's fact reader, `judge.facts`), the objects it deliberately calls missing really are
   missing and are denied, a hallucination answer passes the judge's refusal and suggestion checks, and an
   error-correction question's query really fails for its stated reason. It also returns the SQL texts the
   answer holds, for `prove_sql`.
@@ -23,6 +24,7 @@ from typing import TYPE_CHECKING
 from vgpt2_ext.data.example import Example
 from vgpt2_ext.errors import SQLAnalysisError, VGPT2Error
 from vgpt2_ext.judge import Case, Expect, judge
+from vgpt2_ext.judge.facts import false_facts
 from vgpt2_ext.judge.prose import Reading, read_prose
 from vgpt2_ext.sql.analysis import analyze
 from vgpt2_ext.sql.extract import extract_sql
@@ -48,6 +50,7 @@ REASONS: dict[str, str] = {
     "no_sql": "the answer has no SQL although its category needs a query",
     "prose_unknown_object": "the prose names a table or column the catalog lacks",
     "prose_false_denial": "the prose says a real table or column does not exist",
+    "false_fact": "the prose states a key, join, type, code, holder or count the catalog contradicts",
     "missing_exists": "an object the answer calls missing exists in the catalog",
     "missing_not_denied": "the answer does not clearly say the missing object does not exist",
     "alternative_missing": "a suggested alternative does not exist in the catalog",
@@ -111,7 +114,7 @@ def prove_example(example: Example, catalog: Catalog) -> ExampleProof:
     reading = read_prose(example.answer, catalog, example.missing + example.suggest)
     tables = tuple(dict.fromkeys(m.table for m in reading.affirmed() if m.exists and m.table))
     rejection = (_needs_sql(example, sqls) or _missing(example, reading, catalog)
-                 or _prose(example, reading) or _refusal(example, catalog)
+                 or _prose(example, reading) or _facts(example, catalog) or _refusal(example, catalog)
                  or _broken(example, sqls, catalog))
     return ExampleProof(rejection, sqls, tables)
 
@@ -130,6 +133,12 @@ def _prose(example: Example, reading: Reading) -> Rejection | None:
     if denied:
         return Rejection("prose_false_denial", f"says {_quote(denied)} does not exist, but it does")
     return None
+
+
+def _facts(example: Example, catalog: Catalog) -> Rejection | None:
+    """Facts stated in prose are decided by the judge's one fact reader (`vgpt2_ext.judge.facts`)."""
+    wrong = false_facts(example.answer, catalog)
+    return Rejection("false_fact", "; ".join(map(str, wrong))) if wrong else None
 
 
 def _missing(example: Example, reading: Reading, catalog: Catalog) -> Rejection | None:

@@ -14,9 +14,11 @@ degenerate answer that names nothing wrong must not pass on grounding alone).
 | sql_extracted  | 1      |     | the case wants SQL                   | a query was found                             |
 | sql_parses     | 0      | 0.5 | the answer has SQL                   | 1; 0.5 with a slip SQL Server rejects (LIMIT) |
 | grounded       | 0      | 0.5 | always                               | 0 if a name used is missing or a real denied  |
+| facts          | 0      | 0.5 | the prose states a decidable fact    | 0 if a key, join, type, count ... is false    |
 | executes       | 1      |     | the case wants SQL                   | the sandbox ran it                            |
-| result_matches | 3      | 0.5 | the case has gold SQL                | rows equal to a gold query's                  |
-| fixes_defects  | 2      | 0.5 | the question carries a broken query  | share of its defects the answer fixed         |
+| result_matches | 3      | 0.5 | the case has gold SQL                | a gold query's rows, on its columns at least  |
+| fixes_defects  | 2      | 0.5 | the question carries a broken query  | share of the defects asked about now fixed    |
+| keeps_intent   | 1      | 0.5 | the question carries a broken query  | share of its columns, filters, joins kept     |
 | tables         | 1      |     | `expect.tables`                      | share present                                 |
 | columns        | 1      |     | `expect.columns`                     | share present                                 |
 | joins          | 1      |     | `expect.joins`                       | share of column pairs present                 |
@@ -26,7 +28,8 @@ degenerate answer that names nothing wrong must not pass on grounding alone).
 | refusal        | 3      | 0.5 | `expect.refusal`                     | share of forbid said not to exist; 0 if used  |
 | suggests       | 1      |     | `expect.suggest`                     | share of real alternatives named or used      |
 
-"Used" means in the SQL (by its analysis) or, for prose, presented as a schema object (`prose.py`).
+"Used" means in the SQL (by its analysis) or, for prose, presented as a schema object (`prose.py`). Facts
+are read and decided by `facts.py`, rows compared by `results.py`, broken queries judged by `fixes.py`.
 """
 
 from __future__ import annotations
@@ -36,9 +39,10 @@ from dataclasses import dataclass
 
 from vgpt2_ext.errors import VGPT2Error
 from vgpt2_ext.judge.evidence import Evidence, Skip
+from vgpt2_ext.judge.fixes import defects, dropped, intent, join_pairs, to_fix
 from vgpt2_ext.judge.prose import covers
+from vgpt2_ext.judge.results import match_rows
 from vgpt2_ext.judge.verdict import Check, Verdict
-from vgpt2_ext.sandbox.compare import compare_any
 from vgpt2_ext.sql.grounding import ground
 from vgpt2_ext.sql.model import Analysis
 from vgpt2_ext.sql.style import STYLE_RULES, style_violations
@@ -76,6 +80,16 @@ def grounded(ev: Evidence) -> Outcome:
     return (0.0, "; ".join(problems)) if problems else (1.0, "every table and column named exists")
 
 
+def facts(ev: Evidence) -> Outcome:
+    found = ev.facts
+    if not found:
+        return None
+    wrong = [fact for fact in found if not fact.true]
+    if wrong:
+        return 0.0, "false: " + "; ".join(map(str, wrong))
+    return 1.0, f"{len(found)} fact(s) stated, all true"
+
+
 def executes(ev: Evidence) -> Outcome:
     if not ev.case.wants_sql:
         return None
@@ -89,31 +103,33 @@ def executes(ev: Evidence) -> Outcome:
 def result_matches(ev: Evidence) -> Outcome:
     if not ev.case.gold_sql:
         return None
-    comparison = compare_any(ev.result, ev.golds)
+    comparison = match_rows(ev.result, ev.golds)
     return (1.0 if comparison.equal else 0.0), comparison.detail
 
 
 def fixes_defects(ev: Evidence) -> Outcome:
     if not ev.question_analyses:
         return None
-    before = defects(ev.question_analyses[-1], ev)
-    if not before:
+    wanted = to_fix(ev.question_analyses[-1], ev)
+    if not wanted:
         return None
-    left = [defect for defect in before if defect in defects(ev.analysis, ev)]
-    detail = f"still: {'; '.join(left)}" if left else f"fixed all {len(before)}: {'; '.join(before)}"
-    return 1 - len(left) / len(before), detail
+    after = set(defects(ev.analysis, ev))
+    left = [defect.text for defect in wanted if defect in after]
+    detail = f"still: {'; '.join(left)}" if left else f"fixed all {len(wanted)}: {'; '.join(d.text for d in wanted)}"
+    return 1 - len(left) / len(wanted), detail
 
 
-def defects(analysis: Analysis, ev: Evidence) -> list[str]:
-    """What is wrong with a query, named stably across aliases: unknown names, slips, style, missing joins."""
-    found = [f"unknown {u.kind} `{u.name.rpartition('.')[2]}`" + (f" on `{u.table}`" if u.table else "")
-             for u in ground(analysis, ev.catalog).unknowns]
-    found += [slip.reason for slip in analysis.slips]
-    found += [f"{v.rule} on `{v.table.split()[0]}`" for v in style_violations(analysis, ev.catalog)]
-    present = _join_pairs(analysis)
-    found += [f"join `{text}` missing" for text, pair in zip(ev.case.expect.joins, ev.case.expect.join_pairs)
-              if pair not in present]
-    return list(dict.fromkeys(found))
+def keeps_intent(ev: Evidence) -> Outcome:
+    if not ev.question_analyses:
+        return None
+    broken = ev.question_analyses[-1]
+    meant = intent(broken, ev.catalog)
+    if not meant:
+        return None
+    lost = dropped(broken, ev.analysis, ev)
+    if not lost:
+        return 1.0, f"keeps all {len(meant)} column(s), filter(s) and join(s) of the query"
+    return 1 - len(lost) / len(meant), "drops " + "; ".join(f"{e.kind} `{e.name}`" for e in lost)
 
 
 def tables(ev: Evidence) -> Outcome:
@@ -141,7 +157,7 @@ def joins(ev: Evidence) -> Outcome:
     expected = ev.case.expect.joins
     if not expected:
         return None
-    present = _join_pairs(ev.analysis)
+    present = join_pairs(ev.analysis)
     return _share("join", expected, [t for t, p in zip(expected, ev.case.expect.join_pairs) if p in present])
 
 
@@ -205,10 +221,6 @@ def _sql_for(ev: Evidence) -> tuple[Analysis, ...]:
     return ev.analyses
 
 
-def _join_pairs(analysis: Analysis) -> set[frozenset]:
-    return {frozenset(tuple(side.lower().rsplit(".", 1)) for side in (p.left, p.right)) for p in analysis.joins}
-
-
 def _sql_uses(analyses: Iterable[Analysis], name: str) -> bool:
     """Whether the SQL references `name` (a table, or `Table.Column`), known to the catalog or not."""
     table, _, column = name.lower().rpartition(".")
@@ -248,9 +260,11 @@ CHECKS: tuple[Spec, ...] = (
     Spec("sql_extracted", 1, None, sql_extracted),
     Spec("sql_parses", 0, GATE_CAP, sql_parses),
     Spec("grounded", 0, GATE_CAP, grounded),
+    Spec("facts", 0, GATE_CAP, facts),
     Spec("executes", 1, None, executes),
     Spec("result_matches", 3, GATE_CAP, result_matches),
     Spec("fixes_defects", 2, GATE_CAP, fixes_defects),
+    Spec("keeps_intent", 1, GATE_CAP, keeps_intent),
     Spec("tables", 1, None, tables),
     Spec("columns", 1, None, columns),
     Spec("joins", 1, None, joins),

@@ -3,21 +3,23 @@
 The answer's SQL is what `extract_sql` finds, less any block the question itself carries (an
 error-correction answer may quote the broken query; one that only repeats it is judged on it). The
 *judged* query is the last one: answers state the final query last. Prose is the answer with its SQL
-taken out, read by `prose.read_prose` with the case's forbid and suggest entries watched. Variables
-(`APCo = @APCo`, as the system prompt teaches) are bound before execution from the gold query's literal
-on the same column, so they are judged like the literal the question gives.
+taken out, read by `prose.read_prose` with the case's forbid and suggest entries watched and the question's
+objects as what `that table` / `no such table` stand for; the facts it states are decided by `facts`.
+Variables (`APCo = @APCo`, as the system prompt teaches) are bound before execution (`variables.py`): from
+the gold query's literal on the same column, the question's own SQL, a default company, or a sandbox value.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING
 
 from vgpt2_ext.errors import SQLAnalysisError, VGPT2Error
 from vgpt2_ext.judge.case import Case
-from vgpt2_ext.judge.prose import Reading, read_prose
+from vgpt2_ext.judge.facts import Fact, check_facts
+from vgpt2_ext.judge.prose import Reading, question_referents, read_prose
+from vgpt2_ext.judge.variables import bind_for_case
 from vgpt2_ext.sql.analysis import analyze
 from vgpt2_ext.sql.extract import extract_sql
 from vgpt2_ext.sql.model import Analysis
@@ -52,7 +54,7 @@ class Evidence:
     def queries(self) -> tuple[Query, ...]:
         """The answer's queries, less those quoting the question's broken query (unless that is all it has)."""
         found = extract_sql(self.answer)
-        quoted = {_normal(sql) for sql in extract_sql(self.case.question)}
+        quoted = {_normal(sql) for sql in self.question_sql}
         own = [sql for sql in found if _normal(sql) not in quoted]
         return tuple(self._query(sql) for sql in (own or found))
 
@@ -86,23 +88,40 @@ class Evidence:
         return tuple(q.analysis for q in self.queries if q.analysis is not None)
 
     @cached_property
+    def question_sql(self) -> tuple[str, ...]:
+        """The SQL the question carries (an error-correction question's broken query)."""
+        return tuple(extract_sql(self.case.question))
+
+    @cached_property
     def question_analyses(self) -> tuple[Analysis, ...]:
         """The broken query an error-correction question carries, parsed."""
-        return tuple(q.analysis for q in map(self._query, extract_sql(self.case.question)) if q.analysis)
+        return tuple(q.analysis for q in map(self._query, self.question_sql) if q.analysis)
 
     # -- prose ------------------------------------------------------------------------------------------
     @property
     def excused(self) -> str:
         """Names the answer may repeat without inventing them: the question's own SQL (an error-correction
         answer talks about the broken query) and the forbid entries (the refusal check's business)."""
-        return " ".join([*extract_sql(self.case.question), *self.case.expect.forbid])
+        return " ".join([*self.question_sql, *self.case.expect.forbid])
 
     @cached_property
-    def reading(self) -> Reading:
+    def prose(self) -> str:
+        """The answer with its queries taken out."""
         prose = self.answer
         for query in self.queries:
             prose = prose.replace(query.sql, " ")
-        return read_prose(prose, self.catalog, self.case.expect.forbid + self.case.expect.suggest)
+        return prose
+
+    @cached_property
+    def reading(self) -> Reading:
+        watch = self.case.expect.forbid + self.case.expect.suggest
+        referents = question_referents(self.case.question, self.catalog, watch)
+        return read_prose(self.prose, self.catalog, watch, referents)
+
+    @cached_property
+    def facts(self) -> list[Fact]:
+        """The schema facts the prose states that the catalog can decide, decided."""
+        return check_facts(self.prose, self.catalog)
 
     # -- execution --------------------------------------------------------------------------------------
     @property
@@ -119,8 +138,9 @@ class Evidence:
 
     @cached_property
     def run(self) -> Result | VGPT2Error:
-        """The judged query's rows, or the error that stopped it (variables bound from the gold first)."""
-        sql = bind_variables(self.judged.sql, self.analysis, self.gold_analyses)
+        """The judged query's rows, or the error that stopped it (its variables bound first)."""
+        sql = bind_for_case(self.judged.sql, self.analysis, self.gold_analyses + self.question_analyses,
+                            self.catalog, self.sandbox)
         try:
             return self.sandbox.run(sql)
         except VGPT2Error as error:
@@ -144,21 +164,6 @@ class Evidence:
 def gold_result(sandbox: Sandbox, sql: str) -> Result:
     """A gold query's rows: the same for every answer to the case, so run once per sandbox."""
     return sandbox.run(sql)
-
-
-def bind_variables(sql: str, analysis: Analysis, golds: tuple[Analysis, ...]) -> str:
-    """`WHERE APCo = @APCo` -> `WHERE APCo = 1` when a gold query compares APTH.APCo with the literal 1."""
-    literals = {f.column.lower(): f.value for gold in golds for f in gold.filters
-                if f.operator == "=" and not f.value.startswith("@") and _literal(f.value)}
-    for found in analysis.filters:
-        value = literals.get(found.column.lower())
-        if found.value.startswith("@") and value is not None:
-            sql = re.sub(rf"(?<![\w@]){re.escape(found.value)}(?!\w)", value, sql, flags=re.I)
-    return sql
-
-
-def _literal(value: str) -> bool:
-    return re.fullmatch(r"-?\d+(?:\.\d+)?|'[^']*'", value) is not None
 
 
 def _normal(sql: str) -> str:

@@ -19,8 +19,9 @@ from dataclasses import dataclass, replace
 from vgpt2_ext.catalog import Catalog
 from vgpt2_ext.judge.mentions import Mention, Names, own_columns, same, units_of
 from vgpt2_ext.judge.negation import CUES, Cue, negate
+from vgpt2_ext.judge.references import refer
 
-__all__ = ["CUES", "Cue", "Mention", "Reading", "covers", "read_prose", "sentences"]
+__all__ = ["CUES", "Cue", "Mention", "Reading", "covers", "question_referents", "read_prose", "sentences"]
 
 _CONTRACTIONS = ((r"\bcan't\b|\bcannot\b", "can not"), (r"\bwon't\b", "will not"), (r"n't\b", " not"),
                  (r"\bI'm\b", "I am"), (r"\b(there|it|that|what)'s\b", r"\1 is"), (r"(?<=\w)'s\b", " 's"))
@@ -65,20 +66,35 @@ class Reading:
         return any(same(m.column, column) for m in self.affirmed())
 
 
-def read_prose(text: str, catalog: Catalog, watch: Iterable[str] = ()) -> Reading:
+def read_prose(text: str, catalog: Catalog, watch: Iterable[str] = (), referents: tuple[Mention, ...] = ()) -> Reading:
     """The schema-name mentions of `text` (fenced code left out) and their negation.
 
     `watch`: names to look for even when they are plain words (a case's forbid and suggest entries).
+    `referents`: the objects the question named, which `that table`, `no such table` ... stand for
+    (`references.py`).
     """
     names = Names(catalog, tuple(watch))
     found: list[Mention] = []
     for number, sentence in enumerate(sentences(text)):
-        units = units_of(sentence, names)
+        units = refer(units_of(sentence, names), referents)
         negate(units, names)
         own_columns(units, names)
         for unit in units:
             found += [replace(m, sentence=number) for m in (unit.mention, *unit.contained) if m is not None]
     return Reading(_owned_across_sentences(found, names))
+
+
+def question_referents(question: str, catalog: Catalog, watch: Iterable[str] = ()) -> tuple[Mention, ...]:
+    """The objects a question names, which an answer's `that table` or `no such column` stands for: real tables,
+    tables presented as such or watched (`the Invoice table`), and columns with their table."""
+    watched = {name.rpartition(".")[2].lower() for name in watch}
+    found = read_prose(question, catalog, watch).mentions
+    picked = [m for m in found if m.negation is None and (m.column is None or m.table)
+              and (m.exists or m.marked or (m.column or m.table or "").lower() in watched)]
+    unique: dict[str, Mention] = {}
+    for mention in picked:
+        unique.setdefault(mention.name.lower(), replace(mention, sentence=0))
+    return tuple(unique.values())
 
 
 def _owned_across_sentences(found: list[Mention], names: Names) -> tuple[Mention, ...]:
@@ -110,23 +126,24 @@ def _occurs(name: str, text: str) -> bool:
 # -- facts stated (`expect.mentions`) ---------------------------------------------------------------------
 _WORD = re.compile(r"[a-z0-9]+")
 _STOPWORDS = frozenset("a an the of to in on for and or is are be it its this that as by at with from".split())
-_NUMBERS = dict(zip("zero one two three four five six seven eight nine ten".split(), map(str, range(11))))
+NUMBERS = dict(zip("zero one two three four five six seven eight nine ten eleven twelve".split(), map(str, range(13))))
 _SUFFIXES = ("ing", "ed", "es", "s", "ly")
 
 
 def covers(text: str, phrase: str) -> bool:
     """Whether one sentence of `text` holds every content word of `phrase`, in any order and inflection
     (`first day of the month` is covered by `Mth stores each month as its first day`)."""
-    wanted = _stems(phrase)
-    return bool(wanted) and any(wanted <= _stems(sentence) for sentence in sentences(text))
+    wanted = stems(phrase)
+    return bool(wanted) and any(wanted <= stems(sentence) for sentence in sentences(text))
 
 
-def _stems(text: str) -> set[str]:
+def stems(text: str) -> set[str]:
+    """The content words of `text`, stemmed (`stored` -> `stor`, `two` -> `2`)."""
     return {_stem(word) for word in _WORD.findall(text.lower()) if word not in _STOPWORDS}
 
 
 def _stem(word: str) -> str:
-    word = _NUMBERS.get(word, word)
+    word = NUMBERS.get(word, word)
     for suffix in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             word = word[: -len(suffix)]

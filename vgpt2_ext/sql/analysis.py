@@ -22,7 +22,7 @@ from vgpt2_ext.sql.cache import per_catalog
 from vgpt2_ext.sql.model import Analysis
 from vgpt2_ext.sql.parse import parse_any
 from vgpt2_ext.sql.predicates import joins_and_filters
-from vgpt2_ext.sql.resolve import resolve_statement
+from vgpt2_ext.sql.resolve import Resolved, resolve_statement
 from vgpt2_ext.sql.slips import find_slips
 
 if TYPE_CHECKING:
@@ -59,7 +59,30 @@ def _analyze(catalog: Catalog, sql: str) -> Analysis:
         slips=tuple(slips),
         stars=tuple(dict.fromkeys(name for one in resolved for name in one.stars)),
         ctes=tuple(dict.fromkeys(name for one in resolved for name in one.ctes)),
+        selected=tuple(dict.fromkeys(name for statement, one in zip(statements, resolved)
+                                     for name in _selected(statement, one))),
     )
+
+
+def _selected(statement: exp.Expression, resolved: Resolved) -> list[str]:
+    """The catalog columns the outermost SELECT list(s) read (every branch of a UNION), through aliases, CTEs
+    and derived tables: what the query returns, which an error-correction fix must keep."""
+    found = []
+    for select in _outer_selects(statement):
+        for projection in select.expressions:
+            for column in projection.find_all(exp.Column):
+                ref = resolved.columns.get(id(column))
+                if ref is not None and ref.resolution == "catalog" and column.find_ancestor(exp.Select) is select:
+                    found.append(ref.qualified)
+    return found
+
+
+def _outer_selects(node: exp.Expression) -> list[exp.Select]:
+    if isinstance(node, exp.Select):
+        return [node]
+    if isinstance(node, exp.SetOperation):
+        return _outer_selects(node.left) + _outer_selects(node.right)
+    return _outer_selects(node.this) if isinstance(node, exp.Subquery) else []
 
 
 def _require_select_lists(statements: list[exp.Expression]) -> None:

@@ -117,6 +117,7 @@ class Analysis:
     slips: tuple[Slip, ...]
     stars: tuple[str, ...] = ()  # tables selected whole with `*` or `alias.*`
     ctes: tuple[str, ...] = ()  # CTE names, as written
+    selected: tuple[str, ...] = ()  # catalog columns the outermost SELECT list reads, as `Table.Column`
 
     @property
     def statements(self) -> int:

@@ -265,7 +265,10 @@ def _query_scope(scope: Scope) -> Scope:
         if isinstance(scope.expression, exp.SetOperation):
             scope = scope.set_operation_scopes[0]
             continue
-        inner = [source for source in scope.sources.values() if isinstance(source, Scope)]
+        # an APPLY's scope also lists the outer sources it may read (a CTE or derived table is a scope too):
+        # its own outputs come from the subquery written inside it
+        inner = [source for source in scope.sources.values()
+                 if isinstance(source, Scope) and _inside(source.expression, scope.expression)]
         if len(inner) != 1:
             break
         scope = inner[0]
@@ -281,3 +284,11 @@ def _star_sources(star: exp.Expression, scope: Scope) -> list[tuple[str, exp.Tab
         source = scope.sources.get(star.table)
         return [(star.table, source)] if source is not None else []
     return [(alias, source) for alias, (_, source) in scope.selected_sources.items()]
+
+
+def _inside(node: exp.Expression, ancestor: exp.Expression) -> bool:
+    while node is not None:
+        if node is ancestor:
+            return True
+        node = node.parent
+    return False
