@@ -35,6 +35,7 @@ from pathlib import Path
 from vgpt2_ext.catalog import Catalog, CatalogObject, Relationship
 from vgpt2_ext.judge.claims import Claim, read_claims
 from vgpt2_ext.judge.prose import stems
+from vgpt2_ext.sql.cache import per_catalog
 
 __all__ = ["Claim", "Fact", "FactProblem", "catalog_complete", "check_facts", "false_facts"]
 
@@ -133,8 +134,16 @@ def _join_pair(claim: Claim, catalog: Catalog) -> Fact | None:
 
 
 def _paths(catalog: Catalog, a: str, b: str) -> list[Relationship]:
-    names = {catalog.object(a).name, catalog.object(b).name}
-    return [rel for rel in catalog.relationships if {rel.child, rel.parent} == names]
+    return _path_index(catalog).get(frozenset({catalog.object(a).name, catalog.object(b).name}), [])
+
+
+@per_catalog(maxsize=8)
+def _path_index(catalog: Catalog) -> dict[frozenset[str], list[Relationship]]:
+    """{child, parent} -> the join paths between them (the real Vista export has tens of thousands)."""
+    index: dict[frozenset[str], list[Relationship]] = {}
+    for rel in catalog.relationships:
+        index.setdefault(frozenset({rel.child, rel.parent}), []).append(rel)
+    return index
 
 
 def _covers(stated: tuple[str, ...], path: Relationship, dotted: bool) -> tuple[bool, bool]:
@@ -183,7 +192,7 @@ def _code(claim: Claim, catalog: Catalog) -> Fact | None:
     where = ".".join(claim.subject)
     if actual is None:
         return _fact(claim, False, f"{where} has no code {value}", codes)
-    alike = not meaning or bool(stems(meaning) & stems(actual))
+    alike = not meaning or not actual or bool(stems(meaning) & stems(actual))  # a catalog may list values only
     return _fact(claim, alike, f"code {value} of {where} means {actual}", codes)
 
 
@@ -223,7 +232,16 @@ def _only(claim: Claim, catalog: Catalog) -> Fact | None:
 
 def _holders(catalog: Catalog, column: str) -> list[CatalogObject]:
     """The objects an answer would query (views over base tables, not the bases) that have `column`."""
-    return [obj for obj in catalog.queryable if obj.has_column(column)]
+    return _holder_index(catalog).get(column.lower(), [])
+
+
+@per_catalog(maxsize=8)
+def _holder_index(catalog: Catalog) -> dict[str, list[CatalogObject]]:
+    index: dict[str, list[CatalogObject]] = {}
+    for obj in catalog.queryable:
+        for column in obj.columns:
+            index.setdefault(column.name.lower(), []).append(obj)
+    return index
 
 
 def _names(objects: list[CatalogObject], limit: int = 6) -> str:
