@@ -1,4 +1,5 @@
-"""Prose reading: refusals pass in many phrasings; hallucinations and denials of real objects are caught.
+"""Prose reading: refusals pass in many phrasings, by name or by reference to the question's object (`that table
+doesn't exist`); hallucinations and denials of real objects, named or referred to, are caught.
 
 The phrasing table is data (`phrasings.yaml`); each entry states what must come out, and what it leaves
 out must come out empty.
@@ -12,10 +13,10 @@ import pytest
 import yaml
 
 from vgpt2_ext.catalog import load_catalog
-from vgpt2_ext.judge.prose import read_prose, sentences
+from vgpt2_ext.judge.prose import question_referents, read_prose, sentences
 
 TABLE = yaml.safe_load((Path(__file__).parent / "phrasings.yaml").read_text(encoding="utf-8"))
-ENTRIES = [entry for group in ("refusals", "wrong", "neutral") for entry in TABLE[group]]
+ENTRIES = [entry for group in ("refusals", "wrong", "neutral", "references") for entry in TABLE[group]]
 
 
 @pytest.fixture(scope="module")
@@ -27,10 +28,17 @@ def test_the_table_holds_at_least_twelve_refusal_shapes() -> None:
     assert len(TABLE["refusals"]) >= 12
 
 
+def test_every_refusal_by_reference_has_a_wrong_twin_about_a_real_object() -> None:
+    rights = [e for e in TABLE["references"] if e.get("denies")]
+    wrongs = [e for e in TABLE["references"] if e.get("false_denials")]
+    assert len(rights) >= 6 and len(wrongs) >= 5
+
+
 @pytest.mark.parametrize("entry", ENTRIES, ids=[entry["title"] for entry in ENTRIES])
 def test_prose_reading_matches_the_table(entry: dict, catalog) -> None:
     watch = entry.get("watch", [])
-    reading = read_prose(entry["text"], catalog, watch)
+    referents = question_referents(entry["question"], catalog, watch) if "question" in entry else ()
+    reading = read_prose(entry["text"], catalog, watch, referents)
     assert sorted(w for w in watch if reading.denies(w)) == sorted(entry.get("denies", []))
     assert sorted(w for w in watch if reading.affirms(w) and catalog_has(catalog, w)) == sorted(
         w for w in entry.get("affirms", []) if catalog_has(catalog, w))
