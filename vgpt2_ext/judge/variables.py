@@ -6,8 +6,9 @@ A variable compared with a column takes the first of:
 2. the literal the question's own SQL compares it with (an error-correction question's `WHERE APCo = 1`);
 3. for a company column, the sandbox's first company (a default company);
 4. a value the sandbox holds in that column, so `Job = @Job` ("costs for a job") finds rows.
-Other variables (`SELECT @x`, `TOP (@n)`) stay, and the sandbox refuses them with its own message. The SQL
-is rewritten through its syntax tree (`vgpt2_ext.sql.binding.bind`), never by text substitution.
+Other variables (`SELECT @x`, `TOP (@n)`) stay, and the sandbox refuses them with its own message; so do all of
+a query that names something the catalog lacks (it cannot run, and binding it would only build tables for
+nothing). The SQL is rewritten through its syntax tree (`vgpt2_ext.sql.binding.bind`), not by text substitution.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from vgpt2_ext.errors import VGPT2Error
 from vgpt2_ext.sql.binding import bind
+from vgpt2_ext.sql.grounding import ground
 from vgpt2_ext.sql.model import Analysis, Filter
 
 if TYPE_CHECKING:
@@ -32,6 +34,8 @@ def bind_for_case(sql: str, analysis: Analysis, sources: Iterable[Analysis], cat
                   sandbox: Sandbox) -> str:
     """`sql` with each variable compared with a column bound as above; `sources`: the gold queries' analyses,
     then the question's (their literals win, in that order)."""
+    if ground(analysis, catalog).unknowns:
+        return sql
     literals: dict[str, str] = {}
     for source in sources:
         for found in source.filters:
