@@ -157,7 +157,7 @@ def read_claims(text: str, catalog: Catalog) -> list[Claim]:
         if sentence.text.rstrip().endswith("?") or NOT_ASSERTED.search(sentence.text.lower()):
             continue
         for pattern in PATTERNS:
-            for match in re.finditer(rf"(?<!\S)(?:{pattern.regex})(?!\S)", sentence.shape):
+            for match in _compiled(pattern.regex).finditer(sentence.shape):
                 found += _READERS[pattern.kind](match, sentence, catalog)
     return list(dict.fromkeys(found))
 
@@ -181,6 +181,11 @@ def _token(index: int, unit: Unit) -> str:
     if unit.source == "column" and not mention.marked and mention.text.lower() in _pattern_words():
         return mention.text.lower()
     return f"{'Q' if unit.source == 'quoted' else 'M'}{index}"
+
+
+@cache
+def _compiled(regex: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<!\S)(?:{regex})(?!\S)")
 
 
 @cache
