@@ -52,12 +52,13 @@ def test_a_malformed_sft_row_is_named_by_file_and_line(in_repo, args, dataset_di
     assert "vgpt2_sft.jsonl:361`: `conversations` must be the turns" in " ".join(capsys.readouterr().err.split())
 
 
-def test_a_source_the_new_build_lacks_is_unregistered_and_its_file_removed(three_rows_samples, dataset_dir):
+def test_a_source_the_new_build_lacks_keeps_its_entry_with_an_empty_file(three_rows_samples, dataset_dir):
     run_build(PairRun(settings(synthetic=7, samples=str(three_rows_samples)), dataset_dir))
-    assert (dataset_dir / "vgpt2_dpo_mined.jsonl").is_file()
+    assert (dataset_dir / "vgpt2_dpo_mined.jsonl").read_text()
+    registry = (dataset_dir / "dataset_info.json").read_bytes()
     run_build(PairRun(settings(synthetic=7), dataset_dir))
-    registry = json.loads((dataset_dir / "dataset_info.json").read_text())
-    assert "vgpt2_dpo_mined" not in registry and not (dataset_dir / "vgpt2_dpo_mined.jsonl").exists()
+    assert (dataset_dir / "dataset_info.json").read_bytes() == registry  # the same entries, byte for byte
+    assert (dataset_dir / "vgpt2_dpo_mined.jsonl").read_text() == ""  # no stale mined pairs stay behind
     assert {"vgpt2_sft", "vgpt2_dpo", "vgpt2_dpo_synthetic"} <= set(registry)
 
 
