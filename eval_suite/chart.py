@@ -23,6 +23,17 @@ INSIDE = 0.22  # a bar at least this long carries its label inside
 
 def chart_png(data: dict) -> bytes:
     """The PNG of a report (`report_json`'s dict): category scores against targets, baseline beside them."""
+    from matplotlib import pyplot as plt
+
+    fig = chart_figure(data)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=DPI)
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def chart_figure(data: dict) -> Any:
+    """The matplotlib figure `chart_png` saves (the caller closes it)."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -43,34 +54,35 @@ def chart_png(data: dict) -> bytes:
     ax.grid(axis="x", color="#e0e0e0", zorder=0)
     ax.spines[["top", "right"]].set_visible(False)
     _title(fig, data)
-    _legend(fig, ax, data, baseline)
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=DPI)
-    plt.close(fig)
-    return buffer.getvalue()
+    _legend(fig, data, baseline)
+    return fig
 
 
 def _row(ax: Any, row: int, cat: dict, base: float | None, paired: bool) -> None:
+    """One category: its bar (and the baseline's above it), the target line, the threshold triangle. Each
+    artist carries a `gid` naming its part, for the tests and for anyone reading the figure."""
     height = 0.34 if paired else 0.56
     y = row + (height / 2 + 0.02 if paired else 0)
-    ax.barh(y, cat["score"], height=height, color=STATUS_COLOURS[cat["status"]], zorder=2)
+    ax.barh(y, cat["score"], height=height, color=STATUS_COLOURS[cat["status"]], zorder=2, gid="score")
     _label(ax, y, cat["score"], f"{cat['score']:.0%} · {cat['passed']}/{cat['total']} passed",
            STATUS_TEXT[cat["status"]])
     if base is not None:
         y_base = row - height / 2 - 0.02
-        ax.barh(y_base, base, height=height, color=BASELINE_COLOUR, zorder=2)
+        ax.barh(y_base, base, height=height, color=BASELINE_COLOUR, zorder=2, gid="baseline")
         _label(ax, y_base, base, f"{base:.0%}", "black")
     top, bottom = row - 0.42, row + 0.36
-    ax.plot([cat["target"]] * 2, [top + 0.06, bottom], color="black", linewidth=2.5, zorder=4)
-    ax.plot(cat["threshold"], top, marker="v", markersize=9, color="#616161", zorder=5, clip_on=False)
+    ax.plot([cat["target"]] * 2, [top + 0.06, bottom], color="black", linewidth=2.5, zorder=4, gid="target")
+    ax.plot(cat["threshold"], top, marker="v", markersize=9, color="#616161", zorder=5, clip_on=False,
+            gid="threshold")
 
 
 def _label(ax: Any, y: float, value: float, text: str, colour: str) -> None:
     """At the start of a bar long enough to hold it (clear of the target line at its end), else after it."""
     if value >= INSIDE:
-        ax.text(0.012, y, text, ha="left", va="center", fontsize=10, color=colour, fontweight="bold", zorder=3)
+        ax.text(0.012, y, text, ha="left", va="center", fontsize=10, color=colour, fontweight="bold", zorder=3,
+                gid="value")
     else:
-        ax.text(value + 0.012, y, text, ha="left", va="center", fontsize=10, color="black", zorder=3)
+        ax.text(value + 0.012, y, text, ha="left", va="center", fontsize=10, color="black", zorder=3, gid="value")
 
 
 def _title(fig: Any, data: dict) -> None:
@@ -83,7 +95,7 @@ def _title(fig: Any, data: dict) -> None:
              f"({data['pass_rate']:.0%}) · model: {model}", fontsize=10, color="#424242", ha="left")
 
 
-def _legend(fig: Any, ax: Any, data: dict, baseline: dict) -> None:
+def _legend(fig: Any, data: dict, baseline: dict) -> None:
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 

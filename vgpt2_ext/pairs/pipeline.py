@@ -27,6 +27,7 @@ from vgpt2_ext.data.pipeline import CARD as DATA_CARD
 from vgpt2_ext.data.registry import DATASET as SFT_DATASET
 from vgpt2_ext.data.registry import file_name
 from vgpt2_ext.data.seeds import load_seeds
+from vgpt2_ext.errors import DatasetError
 from vgpt2_ext.pairs import mine
 from vgpt2_ext.pairs.card import card_data, render_markdown
 from vgpt2_ext.pairs.collect import Collector
@@ -35,7 +36,6 @@ from vgpt2_ext.pairs.proof import Prover
 from vgpt2_ext.pairs.registry import register, write_pairs
 from vgpt2_ext.pairs.rows import load_rows, sft_file
 from vgpt2_ext.pairs.synthetic import Material, material, synthetic_pairs
-from vgpt2_ext.errors import DatasetError
 from vgpt2_ext.sandbox import sandbox_for
 
 CARD = "PAIR_CARD"
