@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from vgpt2_ext.cli import main
-from vgpt2_ext.project import find_root
+from vgpt2_ext.cli import build_parser, main, parse
+from vgpt2_ext.project import anchor_paths, find_root
 
 REPO = Path(__file__).resolve().parents[1]
 IDEAL = REPO / "tests" / "eval_suite" / "ideal_answers.jsonl"
@@ -21,6 +21,15 @@ def test_from_a_subfolder_recipes_are_found_and_typed_paths_keep_their_meaning(i
     out = " ".join(capsys.readouterr().out.split())
     assert f"10 case(s) in `{REPO / 'eval_suite' / 'cases' / 'hallucination.yaml'}`" in out and "sound" in out
     assert Path.cwd() == REPO / "eval_suite"  # put back after the command
+
+
+def test_only_paths_the_user_typed_are_anchored_where_they_were_typed(monkeypatch):
+    monkeypatch.chdir(REPO / "eval_suite")
+    typed = anchor_paths(parse(build_parser(), ["tiny-model", "--out", "tiny", "--text", "a.txt"]), REPO)
+    assert (typed.out, typed.text) == (REPO / "eval_suite" / "tiny", [REPO / "eval_suite" / "a.txt"])
+    assert anchor_paths(parse(build_parser(), ["tiny-model"]), REPO).out is None  # the default: models/ of REPO
+    shown = anchor_paths(parse(build_parser(), ["recipe", "show", "../recipes/sft.yaml"]), REPO)
+    assert shown.recipe == str(REPO / "eval_suite" / ".." / "recipes" / "sft.yaml") and shown.profile == "tiny-cpu"
 
 
 def test_the_nearest_project_folder_wins_and_outside_any_the_installed_checkout_answers(tmp_path, monkeypatch,

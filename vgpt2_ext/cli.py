@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import importlib
 import sys
 from importlib.metadata import entry_points
@@ -96,7 +97,11 @@ def _hint(extra: list[str], takes_overrides: bool) -> str:
     option = next((word for word in extra if word.startswith("--")), None)
     if not (takes_overrides and option):
         return ""
+    from vgpt2_ext.settings import Settings
+
     key = option[2:].split("=", 1)[0].replace("-", "_")
+    if key in {field.name for field in dataclasses.fields(Settings)}:
+        key = f"vgpt2.{key}"  # one of ours: `--catalog` where the command has none is `vgpt2.catalog=PATH`
     return f"; recipe settings are KEY=VALUE words, e.g. `{key}=VALUE` (see `vgpt2 recipe show`)"
 
 

@@ -3,7 +3,8 @@
 Recipes name those folders relative to the project (`output_dir: saves/${run_name}/sft`), so every command
 runs there. It is the nearest folder at or above the current one holding `recipes/base.yaml`, else the
 checkout this package was installed from (an editable install), so `vgpt2` works from any folder. Paths the
-user typed as options (`--responses answers.jsonl`) keep meaning what they meant where they were typed.
+user typed as options (`--responses answers.jsonl`) keep meaning what they meant where they were typed; such
+options default to None, so a default (`models/tiny-qwen2`) stays in the project folder.
 """
 
 from __future__ import annotations

@@ -34,6 +34,12 @@ def test_an_option_spelled_like_a_setting_gets_a_usage_error_with_the_key_value_
            "`learning_rate=VALUE`" in err
 
 
+def test_an_option_naming_one_of_our_settings_points_at_its_vgpt2_key(capsys):
+    with pytest.raises(SystemExit):
+        parse(build_parser(), ["recipe", "show", "sft", "--catalog", "x"])
+    assert "e.g. `vgpt2.catalog=VALUE`" in " ".join(capsys.readouterr().err.split())
+
+
 def test_validate_reads_a_setting_placed_after_an_option(in_repo, tmp_path, capsys):
     code = main(["validate", "vgpt2.validate.thresholds.sql_generation=0.7", "--responses", str(IDEAL),
                  "--report-dir", str(tmp_path), "vgpt2.validate.thresholds.hallucination=0.95"])
