@@ -39,10 +39,10 @@ _OURS = (CONFIG_FILE, MANIFEST_FILE)
 _LAUNCHER_KEYS = ("overwrite_output_dir", "resume_from_checkpoint")
 # keys naming files or folders LLaMA-Factory reads (made absolute when they exist here: else a hub id) ...
 _READ_PATHS = ("model_name_or_path", "adapter_name_or_path", "ref_model", "ref_model_adapters",
-               "reward_model_adapters", "adapter_folder", "dataset_dir", "media_dir", "tokenized_path", "cache_dir",
-               "deepspeed", "resume_from_checkpoint")
-# ... or writes (always made absolute)
-_WRITTEN_PATHS = ("output_dir", "export_dir", "logging_dir", "profiler_output_dir")
+               "reward_model_adapters", "adapter_folder", "dataset_dir", "media_dir", "deepspeed",
+               "resume_from_checkpoint")
+# ... or may write (always made absolute)
+_WRITTEN_PATHS = ("output_dir", "export_dir", "logging_dir", "profiler_output_dir", "tokenized_path", "cache_dir")
 _PATH_LISTS = ("adapter_name_or_path", "ref_model_adapters", "reward_model_adapters")  # comma-separated
 
 
