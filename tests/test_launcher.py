@@ -72,6 +72,15 @@ def test_compiled_yaml_works_from_any_folder_and_llamafactory_refuses_a_finished
     assert (REPO / out / "model.safetensors").read_bytes() == b"a finished run"
 
 
+def test_a_registered_dataset_without_rows_is_refused_before_launch(in_repo, sft_dataset_dir, tiny_overrides,
+                                                                   tmp_path):
+    data = Path(shutil.copytree(sft_dataset_dir, tmp_path / "data"))
+    (data / "vgpt2_sft_join_patterns.jsonl").write_text("")  # what a build writes for a category with no rows
+    with pytest.raises(VGPT2Error, match=r"dataset `vgpt2_sft_join_patterns` has no rows \(`.*` is empty\)"):
+        prepare_train("sft", "tiny-cpu", [*tiny_overrides, f"dataset_dir={data}", "dataset=vgpt2_sft_join_patterns"])
+    assert not (tmp_path / "run").exists()
+
+
 def test_a_folder_with_outputs_is_refused_unless_resumed_or_overwritten(in_repo, tiny_overrides, tmp_path):
     folder = tmp_path / "run" / "sft"
     folder.mkdir(parents=True)

@@ -28,6 +28,7 @@ from typing import Literal
 import yaml
 
 from vgpt2_ext.atomic import write_json, write_text
+from vgpt2_ext.data.registry import REGISTRY, read_registry
 from vgpt2_ext.errors import RecipeError, VGPT2Error
 from vgpt2_ext.manifest import build_manifest
 from vgpt2_ext.recipe import DEFAULT_PROFILE, RECIPES_DIR, compile_recipe, lf_args, recipe_sources
@@ -72,6 +73,7 @@ def prepare_train(
     for key in _LAUNCHER_KEYS:
         if key in config:
             raise RecipeError(f"`{key}` is the launcher's to set: use RESUME=1 or OVERWRITE=1 (--resume, --overwrite)")
+    _refuse_empty_datasets(config)
     folder = Path(config["output_dir"])
     resume_from = _claim_folder(folder, mode)
     flags = {"resume_from_checkpoint": resume_from} if resume_from else {}
@@ -110,6 +112,21 @@ def absolute_paths(lf_config: dict) -> dict:
 def _absolute(value: str, written: bool) -> str:
     path = Path(value).expanduser()
     return str(path.absolute()) if not path.is_absolute() and (written or path.exists()) else value
+
+
+def _refuse_empty_datasets(config: dict) -> None:
+    """A registered dataset whose file has no rows (`vgpt2_dpo_mined` when nothing was mined: every entry stays
+    registered so the tracked registry never changes) is refused here, with what to do, instead of failing deep
+    inside LLaMA-Factory's loader ("Please pass `features` or at least one example")."""
+    folder = Path(str(config.get("dataset_dir") or "data"))
+    registry = read_registry(folder / REGISTRY)
+    names = [n.strip() for key in ("dataset", "eval_dataset") for n in str(config.get(key) or "").split(",")]
+    for name in filter(None, names):
+        file = (registry.get(name) or {}).get("file_name")
+        if file and (folder / file).is_file() and not (folder / file).read_text(encoding="utf-8").strip():
+            raise VGPT2Error(f"dataset `{name}` has no rows (`{folder / file}` is empty): build it first "
+                             "(`make data` for vgpt2_sft*, `make pairs` for vgpt2_dpo*; `vgpt2_dpo_mined` stays "
+                             "empty until a finished SFT stage is mined)")
 
 
 def _write(folder: Path, action: str, config: dict, lf_config: dict, sources, command: str, **extra) -> Launch:
