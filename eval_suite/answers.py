@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 
 from vgpt2_ext.backends import generator
 from vgpt2_ext.backends.prompts import build_prompt
-from vgpt2_ext.backends.responses import load_responses
+from vgpt2_ext.backends.responses import load_responses, recorded_questions
 from vgpt2_ext.catalog import Catalog
 from vgpt2_ext.errors import ValidationError
 from vgpt2_ext.judge import Case
@@ -41,3 +41,27 @@ def collect_answers(backend: str, cases: Sequence[Case], catalog: Catalog, confi
         prompts, max_new_tokens=int(config.get("max_new_tokens") or 512), progress=progress)
     return {case.id: found[0] for case, found in zip(cases, answers)}
 
+
+
+def recorded_warnings(cases: Sequence[Case], responses: str) -> list[str]:
+    """A warning when recorded answers were given to other questions than the cases ask (the file's
+    `question`, where it has one): scored as they stand, they measure nothing."""
+    asked = recorded_questions(responses)
+    other = [(case, asked[case.id]) for case in cases
+             if case.id in asked and not same_question(asked[case.id], case.question)]
+    if not other:
+        return []
+    case, question = other[0]
+    return [f"{len(other)} of the {len(cases)} answers in `{responses}` were recorded for other questions than the "
+            f"cases ask (`{case.id}`: recorded for {_quote(question)}, the case asks {_quote(case.question)}); "
+            "pass the cases they answer with `--cases`"]
+
+
+def same_question(one: str, other: str) -> bool:
+    """The same words, whatever the spacing and case."""
+    return " ".join(one.split()).casefold() == " ".join(other.split()).casefold()
+
+
+def _quote(text: str, width: int = 70) -> str:
+    text = " ".join(text.split())
+    return f'"{text if len(text) <= width else text[:width - 1] + "…"}"'

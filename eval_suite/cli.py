@@ -1,11 +1,15 @@
 """`vgpt2 validate`: answer the validation cases, judge every answer, write the report; or lint the cases.
 
     vgpt2 validate                                        # the run's latest stage (make validate)
-    vgpt2 validate --run exp1 --baseline saves/exp1/validation-sft/report.json
+    vgpt2 validate --run exp1 --baseline saves/exp1/validation/report-sft.json
     vgpt2 validate --responses answers.jsonl --report-dir out/ --fail-under 0.8
     vgpt2 validate --lint --cases eval_suite/reference --catalog ../shared/fixtures/vista
 
 Settings come from `recipes/validate.yaml` (`vgpt2.validate.*`); the options here override them.
+The report (report.md, report.html, report.json, report.png, responses.jsonl) goes to saves/<run>/validation/;
+recorded answers (`--responses FILE`) go to saves/<run>/validation-<FILE's name>/ unless `--report-dir` says,
+so re-scoring a file never overwrites the report of the run's model. A baseline that is not comparable (other
+cases, catalog or thresholds) and answers recorded for other questions are warned about, on screen and in it.
 Exit status: 0, or 1 when the suite is unsound (`--lint`), the input is bad, or a gate fails.
 """
 
@@ -16,6 +20,7 @@ import dataclasses
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -58,8 +63,9 @@ def _settings(args: argparse.Namespace):
     from vgpt2_ext.settings import load_settings
 
     overrides = [*args.overrides, *([f"run_name={args.run}"] if args.run else [])]
-    # a model is loaded only for the hf backend; the others (and lint) must work before any training
-    config = compile_recipe("validate", args.profile, [*overrides, "vgpt2.model_from=null"])
+    # a model is loaded only for the hf backend; the others (and lint) must work before any training, even
+    # before the model is built or downloaded
+    config = compile_recipe("validate", args.profile, [*overrides, "vgpt2.model_from=null"], check_files=False)
     settings = load_settings(config["vgpt2"]).validate
     chosen = {"cases": args.cases, "report_dir": args.report_dir, "baseline": args.baseline,
               "fail_under": args.fail_under, "responses": args.responses,
@@ -83,12 +89,12 @@ def _lint(cases, catalog, where: str, console: Console) -> int:
 
 
 def _score(args, config: dict, settings, cases, catalog, console: Console) -> int:
-    from eval_suite.answers import collect_answers, describe_model
-    from eval_suite.report import Meta, load_baseline, write_report
+    from eval_suite.answers import collect_answers, describe_model, recorded_warnings
+    from eval_suite.report import Meta, load_baseline, report_json, write_report
     from eval_suite.suite import gate_failures, score_cases, summarise
     from vgpt2_ext.sandbox import sandbox_for
 
-    folder = Path(settings.report_dir or Path("saves") / str(config.get("run_name", "vgpt2")) / "validation")
+    folder = _report_folder(settings, config)
     stage = _stage(settings, config)
     baseline_path = settings.baseline or _earlier_report(folder, stage)
     baseline = load_baseline(baseline_path) if baseline_path else None
@@ -105,13 +111,28 @@ def _score(args, config: dict, settings, cases, catalog, console: Console) -> in
     meta = Meta(str(config.get("run_name", "")), stage,
                 describe_model(settings.backend, config, settings, settings.responses), settings.backend,
                 str(settings.cases), f"{catalog.name} ({catalog.fingerprint})")
-    paths = write_report(summary, folder, meta, baseline)
+    warnings = recorded_warnings(cases, settings.responses) if settings.backend == "responses" else []
+    data = report_json(summary, meta, baseline, warnings)
+    paths = write_report(data, folder, summary.outcomes)
     console.print(_summary_table(summary, baseline))
+    for warning in data["warnings"]:
+        Console(stderr=True, soft_wrap=True).print(f"[bold yellow]warning:[/] {escape(warning)}", highlight=False)
     console.print(f"report: {', '.join(str(p) for p in paths)}", highlight=False, markup=False)
     failures = gate_failures(summary, settings.fail_under)
     for failure in failures:
         console.print(f"gate failed: {failure}", style="bold red", highlight=False, markup=False)
     return 1 if failures else 0
+
+
+def _report_folder(settings, config: dict) -> Path:
+    """`--report-dir`; else the run's validation folder, or for recorded answers a folder of their own beside
+    it (`validation-<file name>`): re-scoring a file must not overwrite the report of the run's model."""
+    if settings.report_dir:
+        return Path(settings.report_dir)
+    run = Path("saves") / str(config.get("run_name", "vgpt2"))
+    if settings.backend == "responses":
+        return run / f"validation-{Path(settings.responses).stem}"
+    return run / "validation"
 
 
 def _stage(settings, config: dict) -> str:
@@ -138,7 +159,7 @@ def _progress(console: Console) -> Progress:
 
 
 def _summary_table(summary, baseline: dict | None) -> Table:
-    from eval_suite.report import MARKS, TITLES
+    from eval_suite.report import MARKS, TITLES, points
 
     table = Table(title=f"validation: overall {summary.overall:.2f} · {summary.passed}/{summary.total} passed "
                         f"({summary.pass_rate:.1%})")
@@ -148,6 +169,6 @@ def _summary_table(summary, baseline: dict | None) -> Table:
         row = [TITLES[name], f"{cat.score:.0%}", f"{cat.target:.0%}", f"{cat.passed}/{cat.total}", MARKS[cat.status]]
         if baseline:
             base = baseline["categories"].get(name, {}).get("score")
-            row.append("" if base is None else f"{base:.0%} ({cat.score - base:+.0%})")
+            row.append("" if base is None else f"{base:.0%} ({points(cat.score - base)})")
         table.add_row(*row)
     return table

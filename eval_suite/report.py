@@ -1,28 +1,34 @@
-"""The report folder: report.md (the structure users know from the earlier VGPT2 report), report.json,
-report.png (category scores against targets) and responses.jsonl (the answers, so a report can be re-scored).
+"""The report folder: report.md (the structure users know from the earlier VGPT2 report), report.html (the same,
+self-contained, with per-test details that expand), report.json, report.png (category scores against targets)
+and responses.jsonl (the answers, so a report can be re-scored).
 
-`report.json` holds at least `{overall, passed, total, pass_rate, categories: {c: {score, passed, total,
-threshold, target}}, tests: [{id, category, score, passed, checks: [{name, score, detail}], response}]}`;
-given a baseline report.json, both files add the "baseline vs now" comparison. Every file is written
-atomically.
+`report.json` holds at least `{overall, passed, total, pass_rate, warnings, categories: {c: {score, passed,
+total, threshold, target, status}}, tests: [{id, category, question, score, passed, checks: [{name, score,
+detail}], response, gold}]}`; given a baseline report.json, every file adds the "baseline vs now" comparison,
+with a warning when the two are not comparable (other cases, another catalog, other thresholds). A category
+has one status (its score against its target) wherever it is shown; changes are in percentage points.
+Every file is written atomically.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from eval_suite.suite import Summary
-from vgpt2_ext.atomic import write_json, write_text
+from eval_suite.answers import same_question
+from eval_suite.chart import chart_png
+from eval_suite.suite import Outcome, Summary
+from vgpt2_ext.atomic import write_bytes, write_json, write_text
 from vgpt2_ext.errors import ValidationError
 
 TITLES = {"schema_knowledge": "Schema Knowledge", "sql_generation": "SQL Generation", "hallucination": "Hallucination",
           "join_patterns": "JOIN Patterns", "error_correction": "Error Correction", "business_logic": "Business Logic"}
 MARKS = {"met": "✅ Meets target", "near": "⚠️ Near target", "below": "❌ Below target"}
-FILES = ("report.md", "report.json", "report.png", "responses.jsonl")
+FILES = ("report.md", "report.json", "report.png", "report.html", "responses.jsonl")
 
 
 @dataclass(frozen=True)
@@ -41,44 +47,85 @@ class Meta:
         return dataclasses.replace(self, date=self.date or datetime.now().strftime("%Y-%m-%d %H:%M"))
 
 
-def write_report(summary: Summary, folder: str | Path, meta: Meta, baseline: dict | None = None) -> list[Path]:
-    """Write the four report files into `folder`, and `report-<stage>.json` beside them, so validating the
-    DPO stage keeps the SFT report to compare with; returns their paths."""
+def write_report(data: dict, folder: str | Path, outcomes: Sequence[Outcome]) -> list[Path]:
+    """Write the report files of `data` (from `report_json`) into `folder`, and `report-<stage>.json` beside
+    them, so validating the DPO stage keeps the SFT report to compare with; returns their paths."""
+    from eval_suite.report_html import report_html
+
     folder = Path(folder)
-    meta = meta.stamped()
-    data = report_json(summary, meta, baseline)
     paths = [folder / name for name in FILES]
+    png = chart_png(data)
     write_json(paths[1], data)
-    write_json(folder / f"report-{meta.stage}.json", data)
-    write_chart(summary, paths[2])
-    write_text(paths[3], "".join(json.dumps({"id": o.id, "response": o.response}, ensure_ascii=False) + "\n"
-                                 for o in summary.outcomes if o.response is not None))
+    write_json(folder / f"report-{data['stage']}.json", data)
+    write_bytes(paths[2], png)
+    write_text(paths[3], report_html(data, png))
+    write_text(paths[4], "".join(json.dumps({"id": o.id, "response": o.response}, ensure_ascii=False) + "\n"
+                                 for o in outcomes if o.response is not None))
     write_text(paths[0], report_markdown(data))
     return paths
 
 
-def report_json(summary: Summary, meta: Meta, baseline: dict | None = None) -> dict:
+def report_json(summary: Summary, meta: Meta, baseline: dict | None = None, warnings: Sequence[str] = ()) -> dict:
+    """Everything the report shows; `warnings` (answers recorded for other questions ...) are kept with it,
+    and a baseline that is not comparable adds its own."""
+    meta = meta.stamped()
     data = {
         "date": meta.date, "run": meta.run, "stage": meta.stage, "model": meta.model, "backend": meta.backend,
         "cases": meta.cases, "catalog": meta.catalog, "overall": round(summary.overall, 4), "passed": summary.passed,
-        "total": summary.total, "pass_rate": round(summary.pass_rate, 4),
+        "total": summary.total, "pass_rate": round(summary.pass_rate, 4), "warnings": list(warnings),
         "categories": {name: cat.to_json() for name, cat in summary.categories.items()},
         "tests": [outcome.to_json() for outcome in summary.outcomes],
     }
     if baseline is not None:
         data["baseline"] = comparison(data, baseline)
+        data["warnings"] += comparability(data, baseline)
     return data
 
 
 def comparison(now: dict, baseline: dict) -> dict:
     """Baseline vs now for the overall score, the pass rate and each category both reports have."""
+    shared = [name for name in now["categories"] if name in baseline["categories"]]
     rows = [("Overall", baseline["overall"], now["overall"]), ("Pass rate", baseline["pass_rate"], now["pass_rate"])]
-    rows += [(TITLES.get(name, name), baseline["categories"][name]["score"], cat["score"])
-             for name, cat in now["categories"].items() if name in baseline["categories"]]
+    rows += [(TITLES.get(name, name), baseline["categories"][name]["score"], now["categories"][name]["score"])
+             for name in shared]
     return {"label": baseline.get("stage") or "baseline", "now": now.get("stage") or "now",
             "date": baseline.get("date", ""),
+            "categories": {name: round(baseline["categories"][name]["score"], 4) for name in shared},
             "rows": [{"metric": m, "baseline": round(b, 4), "now": round(n, 4), "change": round(n - b, 4)}
                      for m, b, n in rows]}
+
+
+def comparability(now: dict, baseline: dict) -> list[str]:
+    """Why `baseline` and `now` do not measure the same thing, if they do not: other cases (ids or questions),
+    another catalog, other pass thresholds. A score change then says little about the model."""
+    label = baseline.get("stage") or "baseline"
+    warnings = []
+    if "tests" in baseline:
+        ours = {t["id"]: t.get("question") for t in now["tests"]}
+        theirs = {t["id"]: t.get("question") for t in baseline["tests"]}
+        only_ours, only_theirs = sorted(set(ours) - set(theirs)), sorted(set(theirs) - set(ours))
+        if only_ours or only_theirs:
+            warnings.append(f"the baseline `{label}` was scored on other cases: {len(only_theirs)} of its "
+                            f"{len(theirs)} are not in this run ({_some(only_theirs)}), {len(only_ours)} of this "
+                            f"run's {len(ours)} are not in it ({_some(only_ours)})")
+        asked = sorted(i for i in set(ours) & set(theirs)
+                       if ours[i] and theirs[i] and not same_question(ours[i], theirs[i]))
+        if asked:
+            warnings.append(f"{len(asked)} case(s) of the baseline `{label}` ask another question under the same "
+                            f"id ({_some(asked)})")
+    if baseline.get("catalog") and baseline["catalog"] != now["catalog"]:
+        warnings.append(f"the baseline `{label}` was judged against catalog {baseline['catalog']}, this run "
+                        f"against {now['catalog']}")
+    moved = [name for name, cat in now["categories"].items()
+             if baseline["categories"].get(name, {}).get("threshold", cat["threshold"]) != cat["threshold"]]
+    if moved:
+        warnings.append(f"the baseline `{label}` passed cases at other thresholds in {', '.join(moved)}: "
+                        "its pass counts do not compare")
+    return warnings
+
+
+def _some(ids: Sequence[str], shown: int = 3) -> str:
+    return ", ".join(ids[:shown]) + (", ..." if len(ids) > shown else "") if ids else "none"
 
 
 def load_baseline(path: str | Path) -> dict:
@@ -98,6 +145,27 @@ def load_baseline(path: str | Path) -> dict:
     return data
 
 
+def pct(value: float, digits: int = 0) -> str:
+    return f"{value * 100:.{digits}f}%"
+
+
+def points(change: float) -> str:
+    """A change of two shares, in percentage points: 0.62 -> 0.46 is `-16 pts`, not `-16%`."""
+    return f"{change * 100:+.0f} pts"
+
+
+def heading(name: str, cat: dict) -> str:
+    """A category's per-test heading: its pass count and threshold (its one status follows it)."""
+    return f"{TITLES.get(name, name)} ({cat['passed']}/{cat['total']} PASS, pass at {cat['threshold']:.2f})"
+
+
+def failure_reasons(test: dict) -> str:
+    """Why a test fell short, in one line: the gates that capped its score, then the checks it lost."""
+    reasons = [f"{c['name']}: {c['detail']}" for c in test["checks"] if c["score"] < 1 or c.get("skipped")]
+    capped = f"(capped by {', '.join(test['gates'])}) " if test.get("gates") else ""
+    return capped + " · ".join(reasons[:4])
+
+
 # -- markdown -------------------------------------------------------------------------------------------
 def report_markdown(data: dict) -> str:
     failed = data["total"] - data["passed"]
@@ -107,14 +175,16 @@ def report_markdown(data: dict) -> str:
         f"**Date:** {data['date']}  ", f"**Run:** {data['run']} · **Stage:** {data['stage']} · "
         f"**Model:** {data['model']}  ",
         f"**Backend:** {data['backend']} · **Cases:** `{data['cases']}` · **Catalog:** {data['catalog']}  ",
-        f"**Tests:** {data['total']} total  ", f"**Passed:** {data['passed']} ({_pct(rate, 1)})  ",
-        f"**Failed:** {failed} ({_pct(1 - rate if data['total'] else 0, 1)})  ",
-        f"**Overall Score:** {data['overall']:.2f} ({_pct(data['overall'])})", "",
-        "![category scores against targets](report.png)", "",
-        "## Category Breakdown", "", "| Category | Score | Target | Passed | Status |", "|---|---|---|---|---|",
+        f"**Tests:** {data['total']} total  ", f"**Passed:** {data['passed']} ({pct(rate, 1)})  ",
+        f"**Failed:** {failed} ({pct(1 - rate if data['total'] else 0, 1)})  ",
+        f"**Overall Score:** {data['overall']:.2f} ({pct(data['overall'])})", "",
     ]
+    for warning in data.get("warnings", []):
+        lines += [f"> ⚠️ **Warning:** {warning}", ""]
+    lines += ["![category scores against targets](report.png)", "",
+              "## Category Breakdown", "", "| Category | Score | Target | Passed | Status |", "|---|---|---|---|---|"]
     for name, cat in data["categories"].items():
-        lines.append(f"| {TITLES.get(name, name)} | **{_pct(cat['score'])}** | {_pct(cat['target'])} | "
+        lines.append(f"| {TITLES.get(name, name)} | **{pct(cat['score'])}** | {pct(cat['target'])} | "
                      f"{cat['passed']}/{cat['total']} | {MARKS[cat['status']]} |")
     lines += ["", "## Individual Test Results", ""] + _per_test(data) + _failures(data) + _baseline(data)
     return "\n".join(lines).rstrip() + "\n"
@@ -123,9 +193,7 @@ def report_markdown(data: dict) -> str:
 def _per_test(data: dict) -> list[str]:
     lines = []
     for name, cat in data["categories"].items():
-        mark = " ❌" if cat["passed"] < cat["total"] else ""
-        lines += [f"### {TITLES.get(name, name)} ({cat['passed']}/{cat['total']} PASS, pass at "
-                  f"{cat['threshold']:.2f}){mark}", ""]
+        lines += [f"### {heading(name, cat)} · {MARKS[cat['status']]}", ""]
         lines += [f"- {t['id']}: {t['score']:.2f}" + ("" if t["passed"] else " FAIL")
                   for t in data["tests"] if t["category"] == name]
         lines.append("")
@@ -137,10 +205,7 @@ def _failures(data: dict) -> list[str]:
     if not failed:
         return []
     lines = ["## Failures", ""]
-    for test in failed:
-        reasons = [f"{c['name']}: {c['detail']}" for c in test["checks"] if c["score"] < 1 or c.get("skipped")]
-        capped = f" (capped by {', '.join(test['gates'])})" if test.get("gates") else ""
-        lines.append(f"- **{test['id']}** ({test['score']:.2f}){capped}: " + " · ".join(reasons[:4]))
+    lines += [f"- **{test['id']}** ({test['score']:.2f}): {failure_reasons(test)}" for test in failed]
     return lines + [""]
 
 
@@ -151,37 +216,6 @@ def _baseline(data: dict) -> list[str]:
     now = base.get("now", "now")
     lines = [f"## Comparison: {base['label']} vs {now}", "", f"| Metric | {base['label']} | {now} | Change |",
              "|---|---|---|---|"]
-    lines += [f"| {row['metric']} | {_pct(row['baseline'])} | {_pct(row['now'])} | **{row['change'] * 100:+.0f}%** |"
+    lines += [f"| {row['metric']} | {pct(row['baseline'])} | {pct(row['now'])} | **{points(row['change'])}** |"
               for row in base["rows"]]
     return lines + [""]
-
-
-def _pct(value: float, digits: int = 0) -> str:
-    return f"{value * 100:.{digits}f}%"
-
-
-# -- chart ----------------------------------------------------------------------------------------------
-def write_chart(summary: Summary, path: Path) -> None:
-    """Horizontal bars of category scores, a tick at each target, the pass threshold dashed (Agg backend)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib import pyplot as plt
-
-    cats = list(summary.categories.values())
-    fig, ax = plt.subplots(figsize=(7, 0.5 * len(cats) + 1.6))
-    labels = [TITLES.get(c.category, c.category) for c in cats]
-    colours = ["#2e7d32" if c.status == "met" else "#f9a825" if c.status == "near" else "#c62828" for c in cats]
-    ax.barh(labels, [c.score for c in cats], color=colours)
-    ax.scatter([c.target for c in cats], labels, marker="|", s=400, color="black", label="target", zorder=3)
-    ax.scatter([c.threshold for c in cats], labels, marker="|", s=200, color="grey", label="pass threshold", zorder=3)
-    ax.set_xlim(0, 1)
-    ax.invert_yaxis()
-    ax.set_xlabel("category score (mean of case scores)")
-    ax.set_title(f"overall {summary.overall:.2f} · {summary.passed}/{summary.total} passed")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=2, fontsize=8, frameon=False)
-    fig.tight_layout()
-    tmp = path.with_name(f".{path.name}.tmp")
-    fig.savefig(tmp, format="png", dpi=100)
-    plt.close(fig)
-    tmp.replace(path)

@@ -11,10 +11,14 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from vgpt2_ext.catalog import Catalog
+from vgpt2_ext.errors import VGPT2Error
 from vgpt2_ext.judge import CATEGORIES, Case, Check, Verdict, judge, passes
+from vgpt2_ext.judge.evidence import gold_result
 from vgpt2_ext.judge.settings import ValidateSettings
+from vgpt2_ext.sandbox import sandbox_for
 
 NO_RESPONSE = Verdict(0.0, (Check("answered", 0.0, "no response"),), ("answered",))
+GOLD_ROWS = 10  # gold rows a report shows per case
 
 
 @dataclass(frozen=True)
@@ -27,6 +31,7 @@ class Outcome:
     response: str | None  # None: the backend gave no answer
     verdict: Verdict
     passed: bool
+    gold: dict | None = None  # the gold query and its first rows in the sandbox (`gold_rows`); None: no gold
 
     @property
     def score(self) -> float:
@@ -35,7 +40,8 @@ class Outcome:
     def to_json(self) -> dict:
         return {"id": self.id, "category": self.category, "question": self.question, "score": self.score,
                 "passed": self.passed, "gates": list(self.verdict.gates),
-                "checks": [check.to_json() for check in self.verdict.checks], "response": self.response or ""}
+                "checks": [check.to_json() for check in self.verdict.checks], "response": self.response or "",
+                "gold": self.gold}
 
 
 @dataclass(frozen=True)
@@ -73,16 +79,32 @@ class Summary:
 
 def score_cases(cases: Sequence[Case], responses: Mapping[str, str], catalog: Catalog, settings: ValidateSettings,
                 *, sandbox=None, progress: Callable[[], None] | None = None) -> list[Outcome]:
-    """Judge every case's response (a missing one scores 0, "no response")."""
+    """Judge every case's response (a missing one scores 0, "no response"), keeping its gold rows to show."""
+    sandbox = sandbox or sandbox_for(catalog)
     outcomes = []
     for case in cases:
         response = responses.get(case.id)
         verdict = NO_RESPONSE if response is None else judge(response, case, catalog, sandbox=sandbox)
         threshold = getattr(settings.thresholds, case.category)
-        outcomes.append(Outcome(case.id, case.category, case.question, response, verdict, passes(verdict, threshold)))
+        outcomes.append(Outcome(case.id, case.category, case.question, response, verdict, passes(verdict, threshold),
+                                gold_rows(case, sandbox)))
         if progress is not None:
             progress()
     return outcomes
+
+
+def gold_rows(case: Case, sandbox, shown: int = GOLD_ROWS) -> dict | None:
+    """The case's (first) gold query with its first `shown` rows, as the judge compared answers with them
+    (the run is cached per sandbox, so this costs nothing after judging); None for a case without gold SQL."""
+    if not case.gold_sql:
+        return None
+    sql = case.gold_sql[0]
+    try:
+        result = gold_result(sandbox, sql)
+    except VGPT2Error as error:
+        return {"sql": sql, "error": str(error)}
+    rows = [[None if value is None else str(value) for value in row] for row in result.rows[:shown]]
+    return {"sql": sql, "columns": list(result.columns), "rows": rows, "row_count": len(result.rows)}
 
 
 def summarise(outcomes: Sequence[Outcome], settings: ValidateSettings) -> Summary:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import shutil
 from pathlib import Path
 
@@ -37,7 +38,7 @@ def test_prepare_writes_the_compiled_config_and_a_manifest(in_repo, sft_dataset_
     launch = prepare_train("sft", "tiny-cpu", [*tiny_overrides, "num_train_epochs=2"], command="vgpt2 train sft")
     compiled = yaml.safe_load((launch.folder / "compiled.yaml").read_text())
     manifest = json.loads((launch.folder / "manifest.json").read_text())
-    assert compiled["num_train_epochs"] == 2 and compiled["overwrite_output_dir"] is True
+    assert compiled["num_train_epochs"] == 2 and "overwrite_output_dir" not in compiled
     assert "vgpt2" not in compiled and compiled == launch.lf_config
     assert manifest["config"]["num_train_epochs"] == 2 and manifest["config"]["vgpt2"]["schema_context"] == "pruned"
     assert manifest["command"] == "vgpt2 train sft"
@@ -47,6 +48,37 @@ def test_prepare_writes_the_compiled_config_and_a_manifest(in_repo, sft_dataset_
     assert manifest["datasets"]["vgpt2_sft"]["sha256"] == sha256_file(sft_dataset_dir / "vgpt2_sft.jsonl")
     assert manifest["packages"]["llamafactory"] == "0.9.5" and manifest["seed"] == 42
     assert manifest["mode"] == "new" and manifest["git"] is None or "commit" in manifest["git"]
+
+
+def test_compiled_yaml_works_from_any_folder_and_llamafactory_refuses_a_finished_run(in_repo, tmp_path, monkeypatch):
+    """Repeating a run by hand (`llamafactory-cli train compiled.yaml`, as the README offers): its paths are
+    absolute, and with no `overwrite_output_dir` LLaMA-Factory's own parser refuses a folder holding a model."""
+    from llamafactory.hparams import get_train_args
+
+    out = Path(os.path.relpath(tmp_path / "run" / "sft", REPO))  # relative, as recipes write it
+    prepare_train("sft", "tiny-cpu", [f"output_dir={out}", "dataset_dir=dataset_info"])
+    compiled = yaml.safe_load((REPO / out / "compiled.yaml").read_text())
+    assert compiled["model_name_or_path"] == str(REPO / "models" / "tiny-qwen2")
+    assert compiled["dataset_dir"] == str(REPO / "dataset_info") and compiled["output_dir"] == str(REPO / out)
+    assert "overwrite_output_dir" not in compiled and compiled["template"] == "qwen"  # a name stays a name
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    training = get_train_args(dict(compiled))[2]
+    assert training.output_dir == str(REPO / out) and training.resume_from_checkpoint is None  # a fresh start
+    (REPO / out / "model.safetensors").write_bytes(b"a finished run")
+    with pytest.raises(ValueError, match="Output directory already exists and is not empty"):
+        get_train_args(dict(compiled))
+    assert (REPO / out / "model.safetensors").read_bytes() == b"a finished run"
+
+
+def test_a_registered_dataset_without_rows_is_refused_before_launch(in_repo, sft_dataset_dir, tiny_overrides,
+                                                                   tmp_path):
+    data = Path(shutil.copytree(sft_dataset_dir, tmp_path / "data"))
+    (data / "vgpt2_sft_join_patterns.jsonl").write_text("")  # what a build writes for a category with no rows
+    with pytest.raises(VGPT2Error, match=r"dataset `vgpt2_sft_join_patterns` has no rows \(`.*` is empty\)"):
+        prepare_train("sft", "tiny-cpu", [*tiny_overrides, f"dataset_dir={data}", "dataset=vgpt2_sft_join_patterns"])
+    assert not (tmp_path / "run").exists()
 
 
 def test_a_folder_with_outputs_is_refused_unless_resumed_or_overwritten(in_repo, tiny_overrides, tmp_path):

@@ -166,3 +166,15 @@ def test_show_still_fails_on_a_wrong_key_of_a_recipe_that_cannot_launch(in_repo,
     assert main(["recipe", "show", "dpo", "run_name=never-trained", "pref_bta=0.2"]) == 1
     out, err = capsys.readouterr()
     assert out == "" and "unknown key `pref_bta`; did you mean one of `pref_beta`" in err
+
+
+def test_warmup_ratio_beside_warmup_steps_is_an_error_naming_both(in_repo):
+    """LLaMA-Factory's examples write `warmup_ratio: 0.1`; our recipes `warmup_steps: 0.1` (the same share)."""
+    with pytest.raises(RecipeError) as raised:
+        compile_recipe("sft", "tiny-cpu", ["warmup_ratio=0.05"], check_files=False)
+    assert str(raised.value) == (
+        "recipe `sft`: override `warmup_ratio=0.05`: `warmup_ratio` 0.05 and `warmup_steps` 0.1 (set in "
+        "recipes/sft.yaml) both set the warmup; keep one: `warmup_steps=0.05` means the same share of all steps "
+        "(a value below 1 is a share), `warmup_ratio` is deprecated in transformers 5")
+    alone = compile_recipe("sft", "tiny-cpu", ["warmup_ratio=0.05", "warmup_steps=0"], check_files=False)
+    assert alone["warmup_ratio"] == 0.05

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -57,3 +58,14 @@ def test_llamafactory_qwen_template_adds_nothing_and_matches_the_chat_template(t
     rendered = tokenizer.apply_chat_template(messages, tokenize=False)
     assert tokenizer.decode(prompt_ids + answer_ids) == rendered
     assert prompt_ids + answer_ids == tokenizer(rendered, add_special_tokens=False)["input_ids"]
+
+
+@pytest.mark.slow
+def test_the_command_prints_one_line_and_no_transformers_progress_bar(tmp_path, capfd):
+    from vgpt2_ext.cli import main
+
+    assert main(["tiny-model", "--out", str(tmp_path / "tiny")]) == 0
+    out, err = capfd.readouterr()
+    assert "Writing model shards" not in out + err and "it/s" not in out + err
+    assert re.fullmatch(rf"built {re.escape(str(tmp_path / 'tiny'))}: [\d,]+ parameters, tokenizer of [\d,]+ "
+                        r"tokens, seed 0", " ".join(out.split())) and err == ""

@@ -9,13 +9,18 @@ from pathlib import Path
 
 
 def write_text(path: str | Path, text: str) -> None:
-    """Write `text` to a temporary file beside `path`, then rename it over `path` (atomic on POSIX)."""
+    """Write `text` (UTF-8) to a temporary file beside `path`, then rename it over `path` (atomic on POSIX)."""
+    write_bytes(path, text.encode("utf-8"))
+
+
+def write_bytes(path: str | Path, data: bytes) -> None:
+    """Write `data` to a temporary file beside `path`, then rename it over `path` (atomic on POSIX)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:

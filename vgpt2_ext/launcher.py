@@ -3,10 +3,13 @@
 The run folder of a training stage is its `output_dir` (`saves/<run>/<stage>/`). Left alone, LLaMA-Factory
 silently resumes from a checkpoint there, or refuses a folder holding a model without one; we decide up front
 instead. A folder holding training outputs is refused unless the launch resumes (from its last checkpoint) or
-overwrites (deletes it and starts over); `compiled.yaml` and `manifest.json` are ours and are not outputs. We
-then pass `overwrite_output_dir: true` (a fresh start: LLaMA-Factory must not look for checkpoints) or an
-explicit `resume_from_checkpoint`. Training runs as `llamafactory-cli train <compiled.yaml>`, so LLaMA-Factory's
-own launcher handles FORCE_TORCHRUN, NPROC_PER_NODE, NNODES, NODE_RANK, MASTER_ADDR/PORT and USE_RAY.
+overwrites (deletes it and starts over); `compiled.yaml` and `manifest.json` are ours and are not outputs. A
+fresh start then finds an empty folder; a resume gets an explicit `resume_from_checkpoint`. `compiled.yaml`
+never carries `overwrite_output_dir`, so repeating it by hand (`llamafactory-cli train compiled.yaml`) into a
+finished folder meets LLaMA-Factory's own refusal (or continues from the last checkpoint) instead of erasing the
+run, and its paths are absolute, so it works from any folder. Training runs as `llamafactory-cli train
+<compiled.yaml>`, so LLaMA-Factory's own launcher handles FORCE_TORCHRUN, NPROC_PER_NODE, NNODES, NODE_RANK,
+MASTER_ADDR/PORT and USE_RAY.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from typing import Literal
 import yaml
 
 from vgpt2_ext.atomic import write_json, write_text
+from vgpt2_ext.data.registry import REGISTRY, read_registry
 from vgpt2_ext.errors import RecipeError, VGPT2Error
 from vgpt2_ext.manifest import build_manifest
 from vgpt2_ext.recipe import DEFAULT_PROFILE, RECIPES_DIR, compile_recipe, lf_args, recipe_sources
@@ -34,6 +38,13 @@ Mode = Literal["new", "resume", "overwrite"]
 _CHECKPOINT = re.compile(r"checkpoint-(\d+)")
 _OURS = (CONFIG_FILE, MANIFEST_FILE)
 _LAUNCHER_KEYS = ("overwrite_output_dir", "resume_from_checkpoint")
+# keys naming files or folders LLaMA-Factory reads (made absolute when they exist here: else a hub id) ...
+_READ_PATHS = ("model_name_or_path", "adapter_name_or_path", "ref_model", "ref_model_adapters",
+               "reward_model_adapters", "adapter_folder", "dataset_dir", "media_dir", "deepspeed",
+               "resume_from_checkpoint")
+# ... or may write (always made absolute)
+_WRITTEN_PATHS = ("output_dir", "export_dir", "logging_dir", "profiler_output_dir", "tokenized_path", "cache_dir")
+_PATH_LISTS = ("adapter_name_or_path", "ref_model_adapters", "reward_model_adapters")  # comma-separated
 
 
 @dataclass(frozen=True)
@@ -62,10 +73,11 @@ def prepare_train(
     for key in _LAUNCHER_KEYS:
         if key in config:
             raise RecipeError(f"`{key}` is the launcher's to set: use RESUME=1 or OVERWRITE=1 (--resume, --overwrite)")
+    _refuse_empty_datasets(config)
     folder = Path(config["output_dir"])
     resume_from = _claim_folder(folder, mode)
-    flags = {"resume_from_checkpoint": resume_from} if resume_from else {"overwrite_output_dir": True}
-    lf_config = lf_args(config, "train") | flags
+    flags = {"resume_from_checkpoint": resume_from} if resume_from else {}
+    lf_config = absolute_paths(lf_args(config, "train") | flags)
     sources = recipe_sources(recipe, profile, recipes_dir)
     return _write(folder, "train", config, lf_config, sources, command, mode=mode, resume_from=resume_from)
 
@@ -81,7 +93,40 @@ def prepare_export(
     folder = Path(config["export_dir"])
     _claim_folder(folder, "overwrite")  # an export is derived data: redoing it replaces the old one
     sources = recipe_sources("export", profile, recipes_dir)
-    return _write(folder, "export", config, lf_args(config, "infer"), sources, command, mode="overwrite")
+    return _write(folder, "export", config, absolute_paths(lf_args(config, "infer")), sources, command,
+                  mode="overwrite")
+
+
+def absolute_paths(lf_config: dict) -> dict:
+    """`lf_config` with its relative paths made absolute, so `llamafactory-cli train compiled.yaml` reads and
+    writes the same files from any folder. A value that names nothing here (a hub id) is left as it is."""
+    anchored = dict(lf_config)
+    for key in (*_READ_PATHS, *_WRITTEN_PATHS):
+        value = anchored.get(key)
+        if isinstance(value, str) and value:
+            parts = value.split(",") if key in _PATH_LISTS else [value]
+            anchored[key] = ",".join(_absolute(part.strip(), key in _WRITTEN_PATHS) for part in parts)
+    return anchored
+
+
+def _absolute(value: str, written: bool) -> str:
+    path = Path(value).expanduser()
+    return str(path.absolute()) if not path.is_absolute() and (written or path.exists()) else value
+
+
+def _refuse_empty_datasets(config: dict) -> None:
+    """A registered dataset whose file has no rows (`vgpt2_dpo_mined` when nothing was mined: every entry stays
+    registered so the tracked registry never changes) is refused here, with what to do, instead of failing deep
+    inside LLaMA-Factory's loader ("Please pass `features` or at least one example")."""
+    folder = Path(str(config.get("dataset_dir") or "data"))
+    registry = read_registry(folder / REGISTRY)
+    names = [n.strip() for key in ("dataset", "eval_dataset") for n in str(config.get(key) or "").split(",")]
+    for name in filter(None, names):
+        file = (registry.get(name) or {}).get("file_name")
+        if file and (folder / file).is_file() and not (folder / file).read_text(encoding="utf-8").strip():
+            raise VGPT2Error(f"dataset `{name}` has no rows (`{folder / file}` is empty): build it first "
+                             "(`make data` for vgpt2_sft*, `make pairs` for vgpt2_dpo*; `vgpt2_dpo_mined` stays "
+                             "empty until a finished SFT stage is mined)")
 
 
 def _write(folder: Path, action: str, config: dict, lf_config: dict, sources, command: str, **extra) -> Launch:

@@ -135,6 +135,9 @@ def _find(name: str, directory: Path, kind: str) -> Path:
         path = directory / f"{name}.yaml"
     if path.is_file():
         return path
+    if not directory.is_dir():
+        raise RecipeError(f"no {kind} `{name}`: there is no `{directory}` folder in `{Path.cwd()}`; run vgpt2 inside "
+                          "the vgpt2 project (the folder holding recipes/ and the Makefile) or name a YAML file")
     known = sorted(p.stem for p in directory.glob("*.yaml"))
     listed = ", ".join(f"`{k}`" for k in known) or "none"
     raise RecipeError(f"no {kind} `{name}` (no file `{path}`){did_you_mean(name, known)}; known: {listed}")

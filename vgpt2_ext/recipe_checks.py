@@ -37,6 +37,7 @@ def check_config(config: dict, origin: Origin, problems: list[str], extra_keys: 
     given = config.get("vgpt2") or {}
     checked["vgpt2"] = _check_section(given, Settings, "vgpt2", origin, problems)
     _check_run_name(checked.get("run_name"), origin, problems)
+    _check_warmup(checked, origin, problems)
     if check_files:
         chained = _apply_model_from(checked, origin, problems)
         _check_paths(chained, origin, problems, chained=chained is not checked)
@@ -91,6 +92,17 @@ def _check_run_name(run_name: Any, origin: Origin, problems: list[str]) -> None:
         )
 
 
+def _check_warmup(config: dict, origin: Origin, problems: list[str]) -> None:
+    """LLaMA-Factory's examples write `warmup_ratio: 0.1`; transformers 5 reads a `warmup_steps` below 1 as the
+    same share of all steps and lets `warmup_ratio` silently replace it. Both set is one of them ignored."""
+    ratio, steps = config.get("warmup_ratio"), config.get("warmup_steps")
+    if ratio is not None and steps:
+        problems.append(
+            f"{origin('warmup_ratio')}: `warmup_ratio` {ratio} and `warmup_steps` {steps} (set in "
+            f"{origin('warmup_steps')}) both set the warmup; keep one: `warmup_steps={ratio}` means the same "
+            f"share of all steps (a value below 1 is a share), `warmup_ratio` is deprecated in transformers 5")
+
+
 def _apply_model_from(config: dict, origin: Origin, problems: list[str]) -> dict:
     source = config["vgpt2"].get("model_from")
     if not isinstance(source, str) or problems:
@@ -127,13 +139,15 @@ def _split(value: Any) -> list[str]:
 def _check_model(key: str, ref: Any, where: Origin, problems: list[str]) -> None:
     if not isinstance(ref, str) or Path(ref).expanduser().exists():
         return
-    hint = "; build it with `vgpt2 tiny-model` (`make sft` does)" if Path(ref) == TINY_MODEL_DIR else ""
-    if not _HUB_ID.fullmatch(ref):
-        problems.append(f"{where(key)}: `{key}`: no folder `{ref}`{hint}")
+    if Path(ref) == TINY_MODEL_DIR:
+        problems.append(f"{where(key)}: `{key}`: the embedded tiny model `{ref}` is not built yet; build it with "
+                        "`vgpt2 tiny-model` (`make sft` does)")
+    elif not _HUB_ID.fullmatch(ref):
+        problems.append(f"{where(key)}: `{key}`: no folder `{ref}`")
     elif _offline() and not _in_hub_cache(ref):
         problems.append(
             f"{where(key)}: `{key}` `{ref}` is neither a local folder nor in the Hugging Face cache, and "
-            f"HF_HUB_OFFLINE=1 forbids downloading it{hint}"
+            "HF_HUB_OFFLINE=1 forbids downloading it"
         )
 
 

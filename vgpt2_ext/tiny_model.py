@@ -148,9 +148,17 @@ def build_tiny_model(
 
 
 def _save(out: Path, model, tokenizer, facts: dict) -> None:
+    from transformers.utils import logging as hf_logging
+
     staging = out.with_name(f".{out.name}.tmp-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
-    model.save_pretrained(staging)
+    bars = hf_logging.is_progress_bar_enabled()
+    hf_logging.disable_progress_bar()  # one small shard: a "Writing model shards" bar is only noise
+    try:
+        model.save_pretrained(staging)
+    finally:
+        if bars:
+            hf_logging.enable_progress_bar()
     tokenizer.save_pretrained(staging)
     (staging / PROVENANCE_FILE).write_text(json.dumps(facts, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     if out.exists():

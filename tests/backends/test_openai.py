@@ -127,3 +127,17 @@ def test_k_samples_per_prompt_even_from_an_endpoint_that_caps_n(server) -> None:
     assert [len(found) for found in answers] == [5, 5]
     assert [r["body"]["n"] for r in stub.requests if r["body"]["messages"][-1]["content"] == "q0"] == [5, 3, 1]
     assert stub.requests[0]["body"]["temperature"] == 0.8
+
+
+def test_an_endpoint_nobody_listens_at_fails_at_once_and_says_what_to_do() -> None:
+    import socket
+
+    with socket.socket() as probe:  # a port that was free a moment ago: nothing listens there
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    backend = OpenAIBackend(f"http://127.0.0.1:{port}/v1", "m", concurrency=4, retries=3, backoff_s=1.0)
+    started = time.perf_counter()
+    with pytest.raises(ValidationError, match=r"nothing answers at `http://127.0.0.1:\d+/v1/chat/completions` "
+                                              r"\(.*refused\): start the server"):
+        backend.generate(prompts(40))
+    assert time.perf_counter() - started < 2.0  # no backoff, and the 39 queued prompts are not sent

@@ -92,3 +92,21 @@ def test_a_missing_argument_is_a_usage_error(run_cli):
     with pytest.raises(SystemExit) as exited:
         run_cli("catalog", "show")
     assert exited.value.code == 2
+
+
+@pytest.mark.parametrize("width", [80, 100])
+def test_show_keeps_names_types_and_domains_whole_on_a_standard_terminal(run_cli, monkeypatch, width):
+    """At 80 columns `smalldatetime` used to fold into `smalldatetim` / `e`: identifiers never wrap, prose does."""
+    from vgpt2_ext.catalog import SAMPLE_CATALOG
+
+    monkeypatch.setenv("COLUMNS", str(width))
+    code, out, _ = run_cli("catalog", "show", "APTD", "--catalog", str(SAMPLE_CATALOG))
+    assert code == 0 and max(len(line) for line in out.splitlines()) <= width
+    rows = [[cell.strip() for cell in line.split("│")[1:-1]] for line in out.splitlines() if line.startswith("│")]
+    named = [row for row in rows if row[0]]
+    columns = load_catalog(SAMPLE_CATALOG).object("APTD").columns
+    assert len(named) == len(columns)  # one row starts per column: no name continues on a second line
+    for row, column in zip(named, columns):
+        assert row[0].split(" ")[0] == column.name and row[1] == column.sql_type and row[2] == (column.domain or "")
+    prose = " ".join(" ".join(row[4] for row in rows).split())
+    assert "codes: 1 open, 2 on hold, 3 paid, 4 cleared" in prose

@@ -12,6 +12,8 @@ from vgpt2_ext.data.registry import DATASET, ENTRY
 from vgpt2_ext.data.settings import CATEGORIES, MixSettings
 from vgpt2_ext.errors import RecipeError
 
+REPO = Path(__file__).resolve().parents[2]
+
 
 def files(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
@@ -121,12 +123,14 @@ def test_mix_weights_split_the_total_and_a_zero_weight_leaves_a_category_out(sma
         targets(small(mix=MixSettings(**{category: 0.0 for category in CATEGORIES})))
 
 
-def test_a_category_left_out_has_no_file_and_no_registry_entry(tmp_path, build):
+def test_a_category_left_out_keeps_its_entry_with_an_empty_file_so_the_registry_never_changes(tmp_path, build):
+    tracked = (REPO / "dataset_info" / "dataset_info.json").read_bytes()  # in git: a build must not dirty it
+    (tmp_path / "dataset_info.json").write_bytes(tracked)
     only_two = MixSettings(**{c: float(c in ("sql_generation", "hallucination")) for c in CATEGORIES})
     build(tmp_path, examples=20, mix=only_two)
-    registry = json.loads((tmp_path / "dataset_info.json").read_text())
-    assert {n for n in registry if n.startswith(f"{DATASET}_")} == {f"{DATASET}_sql_generation",
-                                                                     f"{DATASET}_hallucination"}
+    assert (tmp_path / "dataset_info.json").read_bytes() == tracked
+    sizes = {c: len(rows(tmp_path / f"{DATASET}_{c}.jsonl")) for c in CATEGORIES}
+    assert {c for c, n in sizes.items() if n} == {"sql_generation", "hallucination"}
 
 
 @pytest.mark.fixture

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import shutil
+from pathlib import Path
 
 import pytest
 import yaml
 
 from vgpt2_ext.cli import main
+
+REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -76,3 +80,19 @@ def test_if_stale_builds_only_when_the_card_says_the_files_came_from_other_setti
         code, printed, _ = run(capsys, "--if-stale", *small, *changed)  # each differs from the build before it
         assert code == 0 and "built from another catalog or other" in " ".join(printed.split()), changed
     assert len((out / "vgpt2_sft.jsonl").read_text().splitlines()) == 30
+
+
+def test_a_missing_tiny_model_says_to_build_it(tmp_path, monkeypatch, capsys):
+    """A fresh clone before `vgpt2 tiny-model`: the message says what to run, not `OSError`."""
+    from vgpt2_ext.data.card import load_tokenizer
+
+    shutil.copytree(REPO / "recipes", tmp_path / "recipes")  # a project without models/
+    (tmp_path / "dataset_info").mkdir()
+    (tmp_path / "dataset_info" / "dataset_info.json").write_text("{}")
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run(capsys, "vgpt2.data.examples=5")
+    err = " ".join(err.split())
+    assert code == 1 and "the embedded tiny model `models/tiny-qwen2` is not built yet; build it with " \
+                          "`vgpt2 tiny-model`" in err and "OSError" not in err
+    assert load_tokenizer("models/tiny-qwen2") == (
+        None, "the tiny model `models/tiny-qwen2` is not built yet; run `vgpt2 tiny-model` (`make sft` does)")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -166,3 +167,62 @@ def test_the_hf_backend_writes_the_report_for_a_model(run, tmp_path: Path, reque
     assert data["backend"] == "hf" and data["model"] == str(model) and len(data["tests"]) == 10
     assert all(t["checks"] and t["checks"][0]["name"] == "answered" for t in data["tests"])
     assert {p.name for p in (tmp_path / "r").iterdir()} >= {"report.md", "report.json", "report.png", "responses.jsonl"}
+
+
+# -- what a user sees: reports that are not overwritten, comparisons and answers that are not what they seem ---
+def test_recorded_answers_without_report_dir_do_not_overwrite_the_run_s_report(tmp_path: Path, monkeypatch,
+                                                                              capsys) -> None:
+    from vgpt2_ext.catalog import SAMPLE_CATALOG
+
+    shutil.copytree(REPO / "recipes", tmp_path / "recipes")  # a project folder of its own
+    model_report = tmp_path / "saves" / "vgpt2" / "validation" / "report.md"
+    model_report.parent.mkdir(parents=True)
+    model_report.write_text("the report of the run's model\n")
+    (model_report.parent / "responses.jsonl").write_text("{}\n")
+    monkeypatch.chdir(tmp_path)
+    assert main(["validate", "--responses", str(IDEAL), "--cases", str(REPO / "eval_suite" / "cases"),
+                 "--catalog", str(SAMPLE_CATALOG)]) == 0
+    assert model_report.read_text() == "the report of the run's model\n"
+    assert (model_report.parent / "responses.jsonl").read_text() == "{}\n"
+    rescored = tmp_path / "saves" / "vgpt2" / "validation-ideal_answers"
+    assert json.loads((rescored / "report.json").read_text())["passed"] == 49
+    assert "saves/vgpt2/validation-ideal_answers/report.md" in capsys.readouterr().out
+
+
+def test_a_baseline_of_other_cases_or_another_catalog_is_compared_with_a_warning(run, tmp_path: Path) -> None:
+    run("--responses", str(IDEAL), "--cases", str(REPO / "eval_suite" / "cases" / "hallucination.yaml"),
+        "--report-dir", str(tmp_path / "before"))
+    baseline = tmp_path / "before" / "report.json"
+    data = json.loads(baseline.read_text(encoding="utf-8"))
+    baseline.write_text(json.dumps({**data, "catalog": "vista (0123456789abcdef)"}), encoding="utf-8")
+    code, _, err = run("--responses", str(IDEAL), "--report-dir", str(tmp_path / "after"), "--baseline", str(baseline))
+    err = " ".join(err.split())
+    assert code == 0
+    assert "warning: the baseline `ideal_answers` was scored on other cases: 0 of its 10 are not in this run " \
+           "(none), 39 of this run's 49 are not in it (biz_001, biz_002, biz_003, ...)" in err
+    assert "warning: the baseline `ideal_answers` was judged against catalog vista (0123456789abcdef)" in err
+    after = json.loads((tmp_path / "after" / "report.json").read_text(encoding="utf-8"))
+    assert len(after["warnings"]) == 2
+    markdown = (tmp_path / "after" / "report.md").read_text(encoding="utf-8")
+    assert "> ⚠️ **Warning:** the baseline `ideal_answers` was scored on other cases" in markdown
+
+
+def test_answers_recorded_for_other_questions_are_scored_with_a_warning(run, tmp_path: Path) -> None:
+    from vgpt2_ext.judge import load_cases
+
+    asked = {case.id: case.question for case in load_cases(REPO / "eval_suite" / "cases")}
+    rows = [json.loads(line) for line in IDEAL.read_text(encoding="utf-8").splitlines()]
+    for row in rows:
+        row["question"] = "  " + asked[row["id"]].upper()  # the same question, spaced and cased otherwise
+    rows[0]["question"] = "What status codes indicate an unpaid AP invoice?"  # the earlier suite's wording
+    rows[1]["question"] = "List every vendor."
+    answers = tmp_path / "answers.jsonl"
+    answers.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    code, _, err = run("--responses", str(answers), "--report-dir", str(tmp_path / "r"))
+    assert code == 0
+    err = " ".join(err.split())
+    assert f"warning: 2 of the 49 answers in `{answers}` were recorded for other questions than the cases ask " \
+           f"(`{rows[0]['id']}`: recorded for \"What status codes indicate an unpaid AP invoice?\"" in err
+    assert "pass the cases they answer with `--cases`" in err
+    data = json.loads((tmp_path / "r" / "report.json").read_text(encoding="utf-8"))
+    assert data["passed"] == 49 and len(data["warnings"]) == 1 and data["warnings"][0].startswith("2 of the 49")

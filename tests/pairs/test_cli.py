@@ -10,7 +10,9 @@ import pytest
 from vgpt2_ext.cli import main
 from vgpt2_ext.pairs.pipeline import PairRun, run_build
 
-from .conftest import CASES, settings
+from .conftest import CASES, REPO, settings
+
+REDGATE = REPO / "tests" / "catalog" / "data" / "ddl" / "redgate"
 
 
 @pytest.fixture
@@ -25,6 +27,25 @@ def test_build_writes_registers_and_summarises(in_repo, args, dataset_dir, capsy
     assert "vgpt2_dpo: 14 proven pairs" in out and "no mined pairs: `vgpt2.pairs.model` is null" in out
     assert len((dataset_dir / "vgpt2_dpo.jsonl").read_text().splitlines()) == 14
     assert json.loads((dataset_dir / "PAIR_CARD.json").read_text())["settings"]["pairs"]["synthetic"] == 14
+
+
+def test_sft_data_built_from_another_catalog_is_refused_before_any_pair_is_judged(in_repo, args, dataset_dir,
+                                                                                 capsys):
+    """`make data CATALOG=x` then a plain `vgpt2 pairs build`: judged against another catalog, most candidates
+    would be dropped for names that catalog lacks, with exit 0 and no word."""
+    code = main(["pairs", "build", *args, "vgpt2.pairs.model=null", "--catalog", str(REDGATE)])
+    err = " ".join(capsys.readouterr().err.split())
+    assert code == 1 and f"`{dataset_dir}/vgpt2_sft.jsonl` was built from catalog `" in err
+    assert f"but the pairs would be judged against `redgate` ({REDGATE})" in err and "`make data`" in err
+    assert not (dataset_dir / "vgpt2_dpo.jsonl").exists()
+
+
+def test_a_build_leaves_the_tracked_registry_byte_for_byte(in_repo, args, dataset_dir):
+    """`dataset_info/dataset_info.json` is in git: a pairs build (nothing mined here) must not make it dirty."""
+    tracked = (REPO / "dataset_info" / "dataset_info.json").read_bytes()
+    (dataset_dir / "dataset_info.json").write_bytes(tracked)
+    assert main(["pairs", "build", *args, "vgpt2.pairs.model=null"]) == 0
+    assert (dataset_dir / "dataset_info.json").read_bytes() == tracked
 
 
 def test_an_unfinished_sft_stage_means_synthetic_pairs_only(in_repo, args, tmp_path, capsys):
@@ -52,13 +73,14 @@ def test_a_malformed_sft_row_is_named_by_file_and_line(in_repo, args, dataset_di
     assert "vgpt2_sft.jsonl:361`: `conversations` must be the turns" in " ".join(capsys.readouterr().err.split())
 
 
-def test_a_source_the_new_build_lacks_is_unregistered_and_its_file_removed(three_rows_samples, dataset_dir):
+def test_a_source_the_new_build_lacks_keeps_its_entry_with_an_empty_file(three_rows_samples, dataset_dir):
     run_build(PairRun(settings(synthetic=7, samples=str(three_rows_samples)), dataset_dir))
-    assert (dataset_dir / "vgpt2_dpo_mined.jsonl").is_file()
+    assert (dataset_dir / "vgpt2_dpo_mined.jsonl").read_text()
+    registry = (dataset_dir / "dataset_info.json").read_bytes()
     run_build(PairRun(settings(synthetic=7), dataset_dir))
-    registry = json.loads((dataset_dir / "dataset_info.json").read_text())
-    assert "vgpt2_dpo_mined" not in registry and not (dataset_dir / "vgpt2_dpo_mined.jsonl").exists()
-    assert {"vgpt2_sft", "vgpt2_dpo", "vgpt2_dpo_synthetic"} <= set(registry)
+    assert (dataset_dir / "dataset_info.json").read_bytes() == registry  # the same entries, byte for byte
+    assert (dataset_dir / "vgpt2_dpo_mined.jsonl").read_text() == ""  # no stale mined pairs stay behind
+    assert {"vgpt2_sft", "vgpt2_dpo", "vgpt2_dpo_synthetic", "vgpt2_dpo_mined"} <= set(json.loads(registry))
 
 
 @pytest.fixture

@@ -19,6 +19,9 @@ def test_llamafactory_reads_every_dpo_dataset_with_zero_dropped_rows(built, llam
     assert set(result.files) <= set(registry)
     for name in result.files:
         written = (folder / registry[name]["file_name"]).read_text(encoding="utf-8").splitlines()
+        if not written:  # nothing mined in this build: `vgpt2 train` refuses it (tests/test_launcher.py)
+            assert name == "vgpt2_dpo_mined"
+            continue
         loaded = llamafactory_load(name, folder, "rm")["train_dataset"]
         assert len(loaded) == len(written), name
         for row in loaded.select(range(5)):

@@ -75,7 +75,9 @@ def test_registration_keeps_the_sft_entries_and_adds_ranking_ones(built):
     folder, result = built
     registry = json.loads((folder / "dataset_info.json").read_text())
     assert registry["vgpt2_sft"]["file_name"] == "vgpt2_sft.jsonl"
-    assert result.files == {"vgpt2_dpo": "vgpt2_dpo.jsonl", "vgpt2_dpo_synthetic": "vgpt2_dpo_synthetic.jsonl"}
+    assert result.files == {"vgpt2_dpo": "vgpt2_dpo.jsonl", "vgpt2_dpo_synthetic": "vgpt2_dpo_synthetic.jsonl",
+                            "vgpt2_dpo_mined": "vgpt2_dpo_mined.jsonl"}  # nothing mined: registered, empty
+    assert (folder / "vgpt2_dpo_mined.jsonl").read_text() == ""
     for name in result.files:
         assert registry[name]["ranking"] is True
         assert registry[name]["columns"] == {"messages": "conversations", "chosen": "chosen", "rejected": "rejected"}

@@ -1,14 +1,16 @@
 """Any OpenAI-compatible chat endpoint (`llamafactory-cli api`, vLLM, a hosted API): `/v1/chat/completions`.
 
-Requests run `concurrency` at a time on threads; a failed request (connection error, timeout, HTTP 429 or
-5xx) is retried `retries` times with exponential backoff, and one that still fails is an error naming the
+Requests run `concurrency` at a time on threads; a failed request (a dropped connection, a timeout, HTTP 429
+or 5xx) is retried `retries` times with exponential backoff, and one that still fails is an error naming the
 endpoint and the last reason. Other HTTP errors (400, 401, 404) are not retried: asking again will not help.
-Only the standard library is used (urllib), so nothing beyond the project's dependencies is needed.
+Neither is an endpoint nobody listens at (connection refused, unknown host): that is said at once, with what
+to do, and the first failure stops every request still waiting. Only the standard library is used (urllib).
 """
 
 from __future__ import annotations
 
 import json
+import socket
 import time
 import urllib.error
 import urllib.request
@@ -40,8 +42,11 @@ class OpenAIBackend:
                 progress()
             return found
 
-        with ThreadPoolExecutor(max_workers=self.concurrency) as pool:
+        pool = ThreadPoolExecutor(max_workers=self.concurrency)
+        try:
             return list(pool.map(answer, prompts))
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)  # after a failure, the queued prompts are not sent
 
     def _answers(self, conversation: Conversation, n: int, temperature: float, max_new_tokens: int) -> list[str]:
         """`n` answers; endpoints that ignore `n` (or cap it) are asked again for the rest."""
@@ -73,6 +78,15 @@ class OpenAIBackend:
                     break
             except (urllib.error.URLError, TimeoutError, ConnectionError) as error:
                 reason = str(getattr(error, "reason", error))
+                if _unreachable(error):
+                    raise ValidationError(f"nothing answers at `{self.url}` ({reason}): start the server "
+                                          "(`llamafactory-cli api`, vLLM) or set `vgpt2.validate.endpoint`") from None
             except ValueError as error:
                 reason = f"not JSON: {error}"
         raise ValidationError(f"endpoint `{self.url}` failed after {attempt + 1} attempt(s): {reason}")
+
+
+def _unreachable(error: Exception) -> bool:
+    """No server at that address or no such host: retrying cannot help (a reset or a timeout may)."""
+    reason = getattr(error, "reason", error)
+    return isinstance(reason, (ConnectionRefusedError, socket.gaierror))

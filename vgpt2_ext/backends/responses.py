@@ -1,8 +1,9 @@
 """Recorded answers: a JSONL file, one `{"id": ..., "response": ...}` object a line.
 
 Extra keys are accepted and ignored (the reference file carries the earlier scorer's `seed_score`), so a
-report's own `responses.jsonl` and files from other tools load alike. A malformed line is an error naming
-`file:line`; a missing id is not (the suite scores it 0, "no response").
+report's own `responses.jsonl` and files from other tools load alike; a `question` key, where a file has one,
+says what the answer was given to (`recorded_questions`), so answers to other questions can be told apart. A
+malformed line is an error naming `file:line`; a missing id is not (the suite scores it 0, "no response").
 """
 
 from __future__ import annotations
@@ -15,23 +16,34 @@ from vgpt2_ext.errors import ValidationError
 
 def load_responses(path: str | Path) -> dict[str, str]:
     """id -> response; a later line with the same id is an error (which answer would count?)."""
+    return {case_id: row["response"] for case_id, row in recorded_rows(path).items()}
+
+
+def recorded_questions(path: str | Path) -> dict[str, str]:
+    """id -> the question the answer was recorded for, for the rows that say (`question`)."""
+    return {case_id: row["question"] for case_id, row in recorded_rows(path).items()
+            if isinstance(row.get("question"), str)}
+
+
+def recorded_rows(path: str | Path) -> dict[str, dict]:
+    """id -> the whole row, each checked to have a string `id` and `response`."""
     path = Path(path)
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except OSError as error:
         raise ValidationError(f"responses `{path}` cannot be read: {error.strerror}") from None
-    found: dict[str, str] = {}
+    found: dict[str, dict] = {}
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
-        case_id, response = _row(line, f"{path}:{number}")
-        if case_id in found:
-            raise ValidationError(f"`{path}:{number}`: id `{case_id}` appears twice")
-        found[case_id] = response
+        row = _row(line, f"{path}:{number}")
+        if row["id"] in found:
+            raise ValidationError(f"`{path}:{number}`: id `{row['id']}` appears twice")
+        found[row["id"]] = row
     return found
 
 
-def _row(line: str, where: str) -> tuple[str, str]:
+def _row(line: str, where: str) -> dict:
     try:
         row = json.loads(line)
     except ValueError as error:
@@ -41,4 +53,4 @@ def _row(line: str, where: str) -> tuple[str, str]:
         raise ValidationError(f"`{where}` has no string `id`; each line must be {{\"id\": ..., \"response\": ...}}")
     if not isinstance(row.get("response"), str):
         raise ValidationError(f"`{where}` (id `{row['id']}`) has no string `response`")
-    return row["id"], row["response"]
+    return row

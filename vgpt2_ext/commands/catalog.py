@@ -77,15 +77,19 @@ def _headline(catalog: Catalog, obj: CatalogObject) -> str:
 
 
 def _columns_table(obj: CatalogObject) -> Table:
+    """Names, types and domains never wrap (`smalldatetime` split over two lines reads as two words); the
+    description, with the column's codes under it, takes the rest of the width and wraps between words."""
     table = Table(show_lines=False)
-    for heading in ("column", "type", "domain", "null", "description", "codes"):
-        table.add_column(heading, overflow="fold")
+    for heading in ("column", "type", "domain", "null"):
+        table.add_column(heading, no_wrap=True)
+    table.add_column("description (codes)", min_width=12, overflow="fold")
     in_key = {c.lower() for key in obj.keys[:1] for c in key}
     for column in obj.columns:
         name = f"{column.name} (key)" if column.name.lower() in in_key else column.name
         codes = ", ".join(f"{c.value} {c.meaning}".strip() for c in column.codes)
+        prose = "\n".join(part for part in (column.description, codes and f"codes: {codes}") if part)
         table.add_row(escape(name), column.sql_type or "untyped", column.domain or "",
-                      "yes" if column.nullable else "no", escape(column.description), escape(codes))
+                      "yes" if column.nullable else "no", escape(prose))
     return table
 
 

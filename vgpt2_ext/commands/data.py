@@ -1,7 +1,7 @@
 """`vgpt2 data build`: build, prove and register the SFT examples (what `make data` runs).
 
     vgpt2 data build                                          # embedded sample catalog, tiny-cpu profile
-    vgpt2 data build --profile qwen2.5-7b-lora vgpt2.catalog=../shared/fixtures/vista vgpt2.data.examples=20000
+    vgpt2 data build --catalog ../shared/fixtures/vista vgpt2.data.examples=20000   # = vgpt2.catalog=PATH
 
 Writes dataset_info/vgpt2_sft*.jsonl, their dataset_info.json entries and DATA_CARD.md/.json, then prints a
 one-screen summary. With `--if-stale` (what `make sft` runs before training) it builds only when the files are
@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.table import Table
 
 from vgpt2_ext.commands.progress import progress_bars
-from vgpt2_ext.commands.recipe_args import add_recipe_arguments
+from vgpt2_ext.commands.recipe_args import add_catalog_option, add_recipe_arguments, catalog_overrides
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -28,6 +28,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     build.add_argument("--recipe", default="sft", help="recipe whose settings drive the build (default: sft)")
     build.add_argument("--if-stale", action="store_true",
                        help="build only when the files are missing or were built from another catalog or settings")
+    add_catalog_option(build)
     add_recipe_arguments(build)
     build.set_defaults(func=_build)
 
@@ -36,7 +37,7 @@ def _build(args: argparse.Namespace) -> int:
     from vgpt2_ext.data.pipeline import DataRun, built_from, run_build
     from vgpt2_ext.recipe import compile_recipe
 
-    run = DataRun.from_recipe(compile_recipe(args.recipe, args.profile, args.overrides))
+    run = DataRun.from_recipe(compile_recipe(args.recipe, args.profile, catalog_overrides(args)))
     console = Console()
     if args.if_stale:
         stale = built_from(run)

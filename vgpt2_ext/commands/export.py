@@ -25,7 +25,7 @@ def _export(args: argparse.Namespace) -> int:
     command = command_line("export", "--profile", args.profile, *args.overrides)
     launch = launcher.prepare_export(args.profile, args.overrides, command)
     console = Console()
-    config = launch.lf_config
+    config = launch.config
     console.print(f"exporting {config['model_name_or_path']} + adapters {config.get('adapter_name_or_path') or '-'}"
                   f" → {launch.folder}")
     status = launcher.run(launch)

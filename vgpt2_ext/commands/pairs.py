@@ -4,10 +4,12 @@
     vgpt2 pairs build vgpt2.pairs.synthetic=3000 vgpt2.pairs.mix.base_table=0
     vgpt2 pairs build vgpt2.pairs.samples=dataset_info/vgpt2_dpo_samples.jsonl    # re-mine recorded samples
     vgpt2 pairs build vgpt2.pairs.model=null                     # synthetic only, before any training
+    vgpt2 pairs build --catalog ../shared/fixtures/vista         # = vgpt2.catalog=PATH, as the SFT data had
 
 Reads the `dpo` recipe's `vgpt2.pairs` settings; mines the model `vgpt2.pairs.model` names (dpo.yaml: the run's
 SFT stage) when it finished training. Writes dataset_info/vgpt2_dpo*.jsonl, their dataset_info.json entries
-and PAIR_CARD.md/.json, then prints a one-screen summary.
+and PAIR_CARD.md/.json, then prints a one-screen summary. The pairs are judged against the catalog the SFT data
+was built from; another one is an error, not thousands of silently dropped candidates.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from rich.console import Console
 from rich.table import Table
 
 from vgpt2_ext.commands.progress import progress_bars
-from vgpt2_ext.commands.recipe_args import add_recipe_arguments
+from vgpt2_ext.commands.recipe_args import add_catalog_option, add_recipe_arguments, catalog_overrides
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -29,6 +31,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                                    formatter_class=argparse.RawDescriptionHelpFormatter)
     actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
     build = actions.add_parser("build", help="build, prove and register vgpt2_dpo (make pairs)")
+    add_catalog_option(build)
     add_recipe_arguments(build)
     build.set_defaults(func=_build)
 
@@ -39,9 +42,10 @@ def _build(args: argparse.Namespace) -> int:
     from vgpt2_ext.settings import load_settings
 
     # the pairs are built before DPO trains: its own chaining (`vgpt2.model_from`) is not needed here
-    config = compile_recipe("dpo", args.profile, [*args.overrides, "vgpt2.model_from=null"])
+    overrides = catalog_overrides(args)
+    config = compile_recipe("dpo", args.profile, [*overrides, "vgpt2.model_from=null"])
     settings = load_settings(config["vgpt2"])
-    sampler, model = _sampler(args, settings)
+    sampler, model = _sampler(args.profile, overrides, settings)
     run = PairRun(settings, Path(config.get("dataset_dir") or "dataset_info"), sampler, model,
                   config.get("model_name_or_path"))
     console = Console()
@@ -52,7 +56,7 @@ def _build(args: argparse.Namespace) -> int:
     return 0
 
 
-def _sampler(args: argparse.Namespace, settings) -> tuple[Callable | None, str]:
+def _sampler(profile: str, overrides: list[str], settings) -> tuple[Callable | None, str]:
     """(what makes the sampling backend, which model it is) or (None, why nothing is sampled)."""
     from vgpt2_ext.backends import generator
     from vgpt2_ext.errors import RecipeError
@@ -70,7 +74,7 @@ def _sampler(args: argparse.Namespace, settings) -> tuple[Callable | None, str]:
         model = trained_model(pairs.model)
     except RecipeError as error:
         return None, str(error)
-    config = compile_recipe("validate", args.profile, [*args.overrides, f"vgpt2.model_from={pairs.model}"])
+    config = compile_recipe("validate", profile, [*overrides, f"vgpt2.model_from={pairs.model}"])
     adapters = f" + adapters {', '.join(model.adapters)}" if model.adapters else ""
     return (lambda: generator("hf", config, validate, batch_size=pairs.batch_size)), \
         f"`{model.model_name_or_path}`{adapters}"

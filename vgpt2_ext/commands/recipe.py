@@ -5,11 +5,15 @@
 
 A recipe that cannot launch yet (its model not downloaded, the SFT stage a DPO recipe continues from not
 trained) is still shown, unchained, with what stands in the way; a wrong key or value is an error.
+
+The YAML is printed byte for byte as LLaMA-Factory gets it, never cut or wrapped at the terminal's width:
+plain when piped or redirected (`vgpt2 recipe show --lf sft > sft.yaml`), coloured on a terminal.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 
 import yaml
 from rich.console import Console
@@ -38,12 +42,21 @@ def _show(args: argparse.Namespace) -> int:
     config, blocked = _compile_or_preview(args)
     if args.lf:
         config = lf_args(config, "train" if config.get("do_train") else "infer")
-    text = yaml.safe_dump(config, sort_keys=False, allow_unicode=True, width=120)
-    Console().print(Syntax(text, "yaml", theme="ansi_dark", background_color="default"))
+    _print_yaml(yaml.safe_dump(config, sort_keys=False, allow_unicode=True, width=120))
     if blocked is not None:
         Console(stderr=True, soft_wrap=True).print(f"[bold yellow]cannot launch yet:[/] {escape(str(blocked))}",
                                                    highlight=False)
     return 0
+
+
+def _print_yaml(text: str) -> None:
+    """`text` exactly: a terminal gets it highlighted, long lines left to the terminal to wrap (soft wrap)."""
+    console = Console()
+    if not console.is_terminal:
+        sys.stdout.write(text)
+        return
+    highlighted = Syntax(text, "yaml", theme="ansi_dark", background_color="default").highlight(text)
+    console.print(highlighted, soft_wrap=True, end="")
 
 
 def _compile_or_preview(args: argparse.Namespace) -> tuple[dict, RecipeError | None]:

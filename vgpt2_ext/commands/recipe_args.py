@@ -1,9 +1,9 @@
 """The arguments every recipe-driven command shares: `[--profile NAME] [KEY=VALUE ...]`, and the exact command.
 
-Not a subcommand: `train`, `recipe`, `export` (and later `data`, `pairs`, `validate`) call `add_recipe_arguments`
-on their parser so `make` can pass `--profile $(PROFILE) run_name=$(RUN) $(ARGS)` to any of them. Options go
-before the recipe name or after every override: argparse reads the positional words in one run, so
-`train sft --profile P lr=1` leaves `lr=1` unread (`train --profile P sft lr=1` is the form make uses).
+Not a subcommand: `train`, `recipe`, `export`, `data`, `pairs` and `validate` call `add_recipe_arguments` on
+their parser so `make` can pass `--profile $(PROFILE) run_name=$(RUN) $(ARGS)` to any of them. `KEY=VALUE`
+words may stand anywhere among the options (`vgpt2 validate k=v --report-dir d k2=v`): argparse reads the
+first run of them, `vgpt2_ext.cli.parse` adds the rest, in order, so a later word wins.
 """
 
 from __future__ import annotations
@@ -23,6 +23,22 @@ def add_recipe_arguments(parser: argparse.ArgumentParser) -> None:
         "overrides", nargs="*", metavar="KEY=VALUE",
         help="override a setting, e.g. learning_rate=5e-5 num_train_epochs=1 vgpt2.catalog=PATH",
     )
+    parser.set_defaults(usage_parser=parser)  # whose usage a misplaced word is reported with
+
+
+def add_catalog_option(parser: argparse.ArgumentParser) -> None:
+    """`--catalog PATH`, the same as the override `vgpt2.catalog=PATH` (`catalog_overrides` applies it)."""
+    parser.add_argument("--catalog", metavar="PATH",
+                        help="schema catalog: a catalog YAML, a folder of INFORMATION_SCHEMA CSVs or T-SQL DDL; "
+                             "the same as vgpt2.catalog=PATH (default: the recipe's)")
+
+
+def catalog_overrides(args: argparse.Namespace) -> list[str]:
+    """The command's overrides, `--catalog` last so it wins over a `vgpt2.catalog=` word."""
+    if not args.catalog:
+        return list(args.overrides)
+    quoted = str(args.catalog).replace("'", "''")  # a YAML single-quoted string: any path reads back as itself
+    return [*args.overrides, f"vgpt2.catalog='{quoted}'"]
 
 
 def command_line(*words: str) -> str:

@@ -18,7 +18,7 @@ from vgpt2_ext.tiny_model import DEFAULT_DIR
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("tiny-model", help="build the embedded tiny model", description=__doc__,
                                    formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--out", type=Path, default=DEFAULT_DIR, help=f"output folder (default: {DEFAULT_DIR})")
+    parser.add_argument("--out", type=Path, help=f"output folder (default: {DEFAULT_DIR} in the project folder)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the weight initialisation (default: 0)")
     parser.add_argument("--text", type=Path, action="append", metavar="FILE",
                         help="tokenizer training text (YAML/text, or JSON/JSONL string values); repeatable. "
@@ -32,7 +32,8 @@ def _build(args: argparse.Namespace) -> int:
     for path in args.text or []:
         if not path.is_file():
             raise VGPT2Error(f"`--text {path}`: no such file")
-    facts = build_tiny_model(args.out, args.text, args.seed)
-    Console().print(f"built {args.out}: {facts['parameters']:,} parameters, tokenizer of "
+    out = args.out or DEFAULT_DIR
+    facts = build_tiny_model(out, args.text, args.seed)
+    Console().print(f"built {out}: {facts['parameters']:,} parameters, tokenizer of "
                     f"{facts['tokenizer_size']:,} tokens, seed {facts['seed']}")
     return 0

@@ -49,7 +49,7 @@ def _train(args: argparse.Namespace) -> int:
 
 
 def _plan(launch: launcher.Launch, profile: str) -> Table:
-    config = launch.lf_config
+    config = launch.config  # paths as the recipe wrote them (compiled.yaml holds them absolute)
     per_device = config.get("per_device_train_batch_size", 8)
     accumulation = config.get("gradient_accumulation_steps", 1)
     processes = _processes()

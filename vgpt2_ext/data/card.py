@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from pathlib import Path
 
 from vgpt2_ext.catalog import Catalog
 from vgpt2_ext.data.build import BuildReport
@@ -23,9 +24,13 @@ ESTIMATE_NOTE = f"the estimate of 1 token per {CHARS_PER_TOKEN} characters"
 
 
 def load_tokenizer(model: str | None):
-    """(tokenizer, None), or (None, why not): loaded from local files only, never downloaded."""
+    """(tokenizer, None), or (None, why not, and what to do): loaded from local files only, never downloaded."""
+    from vgpt2_ext.tiny_model import DEFAULT_DIR as TINY_MODEL_DIR
+
     if not model:
         return None, "the recipe names no `model_name_or_path`"
+    if Path(model) == TINY_MODEL_DIR and not (TINY_MODEL_DIR / "config.json").is_file():
+        return None, f"the tiny model `{model}` is not built yet; run `vgpt2 tiny-model` (`make sft` does)"
     try:
         from transformers import AutoTokenizer
 

@@ -7,8 +7,10 @@ ending with gpt, or drops the row with only a warning). The other keys of a row 
 converter ignores them.
 
 Registration merges into `dataset_info.json`: entries of other datasets (the DPO engineer's `vgpt2_dpo*`)
-are kept as they are, this build's entries are written, and stale `<dataset>_*` entries of categories that
-produced nothing are removed together with their files. Every file is replaced atomically.
+are kept as they are, this build's entries are written, and `<dataset>_*` entries this build does not know
+are removed together with their files. The set of entries is fixed (the merged file and one per category,
+written empty when a category produced nothing), so the tracked `dataset_info.json` reads the same after
+every build and a build never leaves the checkout dirty. Every file is replaced atomically.
 """
 
 from __future__ import annotations
@@ -59,14 +61,13 @@ def file_name(category: str | None = None) -> str:
 
 
 def write_datasets(directory: Path, rows: Sequence[dict], categories: Sequence[str]) -> dict[str, str]:
-    """The merged file and one file per category that has rows; returns dataset name -> file name."""
+    """The merged file and one file per category (empty when it has no rows); returns dataset name -> file
+    name. A category without rows keeps its entry: an empty file, not a registry that changes."""
     written = {DATASET: file_name()}
     write_text(directory / file_name(), jsonl(rows))
     for category in categories:
-        mine = [r for r in rows if r["category"] == category]
-        if mine:
-            written[f"{DATASET}_{category}"] = file_name(category)
-            write_text(directory / file_name(category), jsonl(mine))
+        written[f"{DATASET}_{category}"] = file_name(category)
+        write_text(directory / file_name(category), jsonl([r for r in rows if r["category"] == category]))
     return written
 
 

@@ -4,11 +4,14 @@ Reads the recipe's `vgpt2` section: `pairs.*` (what to build), `catalog`, `data.
 `data.decontaminate` and its thresholds (the SFT data's decontamination), `validate.thresholds` and
 `validate.seed` (the judge's pass thresholds and sandbox). Pairs are shuffled with the pairs seed, so a
 profile training on the first `max_samples` sees every kind; equal seeds and samples give byte-identical files.
+The SFT rows were proven against one catalog (their card says which); pairs judged against another would lose
+most candidates to names that catalog lacks, so that is refused before any work.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import json
 import random
 import time
 from collections.abc import Callable
@@ -17,10 +20,14 @@ from pathlib import Path
 from typing import Any
 
 from vgpt2_ext.atomic import write_json, write_text
-from vgpt2_ext.catalog import load_catalog
+from vgpt2_ext.catalog import Catalog, load_catalog
 from vgpt2_ext.data.card import ESTIMATE_NOTE, load_tokenizer
 from vgpt2_ext.data.hygiene import Decontaminator, load_validation_cases
+from vgpt2_ext.data.pipeline import CARD as DATA_CARD
+from vgpt2_ext.data.registry import DATASET as SFT_DATASET
+from vgpt2_ext.data.registry import file_name
 from vgpt2_ext.data.seeds import load_seeds
+from vgpt2_ext.errors import DatasetError
 from vgpt2_ext.pairs import mine
 from vgpt2_ext.pairs.card import card_data, render_markdown
 from vgpt2_ext.pairs.collect import Collector
@@ -63,6 +70,7 @@ def run_build(run: PairRun, progress: Progress | None = None) -> PairResult:
     clock = time.perf_counter()
     settings, pairs_settings = run.settings, run.settings.pairs
     catalog = load_catalog(settings.catalog)
+    same_catalog(run, catalog)
     found = material(load_rows(sft_file(run.out_dir, pairs_settings.sft_dataset)), catalog,
                      load_seeds(settings.data.seeds_dir))
     prover = Prover(catalog, sandbox_for(catalog, settings.validate.seed), settings.validate.thresholds)
@@ -84,6 +92,25 @@ def run_build(run: PairRun, progress: Progress | None = None) -> PairResult:
     write_json(run.out_dir / f"{CARD}.json", card)
     write_text(run.out_dir / f"{CARD}.md", render_markdown(card))
     return PairResult(card, files, pairs)
+
+
+def same_catalog(run: PairRun, catalog: Catalog) -> None:
+    """Refuse to judge the SFT rows against another catalog than the one their data card says they were
+    built from (a `vgpt2_sft*` dataset with its card; other datasets carry no such record)."""
+    if not run.settings.pairs.sft_dataset.startswith(SFT_DATASET):
+        return
+    try:
+        built = json.loads((run.out_dir / f"{DATA_CARD}.json").read_text(encoding="utf-8")).get("catalog") or {}
+    except (OSError, ValueError, AttributeError):
+        return
+    if built.get("fingerprint") in (None, catalog.fingerprint):
+        return
+    source = built.get("source") or "embedded sample"
+    same = "leave `vgpt2.catalog` unset" if source == "embedded sample" else f"`--catalog {source}`"
+    raise DatasetError(
+        f"`{run.out_dir / file_name()}` was built from catalog `{built.get('name')}` ({source}), but the pairs "
+        f"would be judged against `{catalog.name}` ({run.settings.catalog or 'embedded sample'}): build them "
+        f"against the same catalog ({same}; `make pairs CATALOG=...`) or rebuild the SFT data (`make data`)")
 
 
 def _mined(run: PairRun, found: Material, collector: Collector, stats: mine.MineStats,

@@ -3,8 +3,9 @@
 `vgpt2_dpo` holds every pair; `vgpt2_dpo_synthetic` and `vgpt2_dpo_mined` one source each (for ablations:
 `dataset: vgpt2_dpo_mined`). The entries add `ranking: true` and the `chosen`/`rejected` columns to the SFT
 entry's sharegpt tags. Registration merges into `dataset_info.json` through the data registry: other
-entries (`vgpt2_sft*`) are kept as they are, this build's are written, and a stale `vgpt2_dpo_<source>` entry
-(a source that produced nothing this time) is removed with its file. Every file is replaced atomically.
+entries (`vgpt2_sft*`) are kept as they are and this build's are written. Every source keeps its entry: one
+that produced nothing this time (no model to mine) gets an empty file, so no stale pairs stay behind and the
+tracked `dataset_info.json` does not change from build to build. Every file is replaced atomically.
 """
 
 from __future__ import annotations
@@ -23,18 +24,16 @@ RANKING_ENTRY = {**ENTRY, "ranking": True,
 
 
 def write_pairs(directory: Path, pairs: Sequence[Pair]) -> dict[str, str]:
-    """The merged file and one file per source that has pairs; returns dataset name -> file name."""
+    """The merged file and one file per source (empty when it has no pairs); returns dataset name -> file name."""
     rows = [pair.to_row() for pair in pairs]
     written = {DATASET: f"{DATASET}.jsonl"}
     write_text(directory / written[DATASET], jsonl(rows))
     for source in SOURCES:
-        mine = [row for row in rows if row["source"] == source]
-        if mine:
-            written[f"{DATASET}_{source}"] = f"{DATASET}_{source}.jsonl"
-            write_text(directory / written[f"{DATASET}_{source}"], jsonl(mine))
+        written[f"{DATASET}_{source}"] = f"{DATASET}_{source}.jsonl"
+        write_text(directory / written[f"{DATASET}_{source}"], jsonl([row for row in rows if row["source"] == source]))
     return written
 
 
 def register(directory: Path, written: dict[str, str]) -> None:
-    """Merge the pairs' entries into `dataset_info.json` (stale `vgpt2_dpo_<source>` entries go)."""
+    """Merge the pairs' entries into `dataset_info.json` (entries of unknown `vgpt2_dpo_*` sources go)."""
     data_register(directory, written, dataset=DATASET, entry=RANKING_ENTRY)
