@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 
 from eval_suite.suite import Summary
-from vgpt2_ext.atomic import write_json, write_text
+from vgpt2_ext.atomic import FileSet
 from vgpt2_ext.errors import ValidationError
 
 TITLES = {"schema_knowledge": "Schema Knowledge", "sql_generation": "SQL Generation", "hallucination": "Hallucination",
@@ -47,14 +47,14 @@ def write_report(summary: Summary, folder: str | Path, meta: Meta, baseline: dic
     folder = Path(folder)
     meta = meta.stamped()
     data = report_json(summary, meta, baseline)
-    paths = [folder / name for name in FILES]
-    write_json(paths[1], data)
-    write_json(folder / f"report-{meta.stage}.json", data)
-    write_chart(summary, paths[2])
-    write_text(paths[3], "".join(json.dumps({"id": o.id, "response": o.response}, ensure_ascii=False) + "\n"
-                                 for o in summary.outcomes if o.response is not None))
-    write_text(paths[0], report_markdown(data))
-    return paths
+    with FileSet(folder) as files:  # all of them or none: a failure on one leaves the previous report whole
+        files.write_json(FILES[1], data)
+        files.write_json(f"report-{meta.stage}.json", data)
+        write_chart(summary, files.path(FILES[2]))
+        files.write_text(FILES[3], "".join(json.dumps({"id": o.id, "response": o.response}, ensure_ascii=False)
+                                           + "\n" for o in summary.outcomes if o.response is not None))
+        files.write_text(FILES[0], report_markdown(data))
+    return [folder / name for name in FILES]
 
 
 def report_json(summary: Summary, meta: Meta, baseline: dict | None = None) -> dict:

@@ -23,7 +23,7 @@ def rows(path: Path) -> list[dict]:
 
 def test_a_build_writes_every_file_the_registry_and_the_card(tmp_path, build):
     result = build(tmp_path, examples=60)
-    names = {f"{DATASET}.jsonl", "dataset_info.json", "DATA_CARD.md", "DATA_CARD.json"}
+    names = {f"{DATASET}.jsonl", "dataset_info.json", "DATA_CARD.md", "DATA_CARD.json", "DATA_MANIFEST.json"}
     names |= {f"{DATASET}_{category}.jsonl" for category in CATEGORIES}
     assert set(files(tmp_path)) == names
     merged = rows(tmp_path / f"{DATASET}.jsonl")

@@ -63,6 +63,10 @@ def _rows(path: Path, required: tuple[str, ...]):
             header = next(reader, None)
             if header is None:
                 raise CatalogError(f"`{path}` is empty; expected a header with {list(required)}")
+            twice = sorted({h for h in header if header.count(h) > 1})
+            if twice:
+                raise CatalogError(f"`{path}` header names {twice} more than once; which column holds the value? "
+                                   "Export each column once")
             missing = [h for h in required if h not in header]
             if missing:
                 raise CatalogError(f"`{path}` header lacks {missing} (found {header}); export it with its header row")

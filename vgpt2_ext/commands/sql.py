@@ -158,7 +158,19 @@ def _assignment(item: str) -> tuple[str, str]:
 
 
 def _text(sql: str) -> str:
-    text = sys.stdin.read() if sql == "-" else sql
+    text = _stdin() if sql == "-" else sql
     if not text.strip():
         raise SQLAnalysisError("no SQL given (pass the query text, or `-` to read it from standard input)")
     return text
+
+
+def _stdin() -> str:
+    """Standard input as UTF-8 text, read as bytes so a stray byte is a message, not a traceback."""
+    if not hasattr(sys.stdin, "buffer"):
+        return sys.stdin.read()  # already text (a test's StringIO)
+    data = sys.stdin.buffer.read()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise SQLAnalysisError(f"standard input is not UTF-8 text: byte 0x{data[error.start]:02x} at offset "
+                               f"{error.start}") from None

@@ -8,7 +8,8 @@ converter ignores them.
 
 Registration merges into `dataset_info.json`: entries of other datasets (the DPO engineer's `vgpt2_dpo*`)
 are kept as they are, this build's entries are written, and stale `<dataset>_*` entries of categories that
-produced nothing are removed together with their files. Every file is replaced atomically.
+produced nothing are removed together with their files. The files, the registry and the card are written as
+one set (`atomic.FileSet`): renamed into place together, with a manifest last.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
-from vgpt2_ext.atomic import write_json, write_text
+from vgpt2_ext.atomic import FileSet
 from vgpt2_ext.data.example import Example
 from vgpt2_ext.errors import DatasetError
 
@@ -58,30 +59,37 @@ def file_name(category: str | None = None) -> str:
     return f"{DATASET}_{category}.jsonl" if category else f"{DATASET}.jsonl"
 
 
-def write_datasets(directory: Path, rows: Sequence[dict], categories: Sequence[str]) -> dict[str, str]:
-    """The merged file and one file per category that has rows; returns dataset name -> file name."""
+def write_datasets(files: FileSet, rows: Sequence[dict], categories: Sequence[str]) -> dict[str, str]:
+    """The merged file and one file per category that has rows, into the set; dataset name -> file name."""
     written = {DATASET: file_name()}
-    write_text(directory / file_name(), jsonl(rows))
+    files.write_text(file_name(), jsonl(rows))
     for category in categories:
         mine = [r for r in rows if r["category"] == category]
         if mine:
             written[f"{DATASET}_{category}"] = file_name(category)
-            write_text(directory / file_name(category), jsonl(mine))
+            files.write_text(file_name(category), jsonl(mine))
     return written
 
 
-def register(directory: Path, written: dict[str, str], *, dataset: str = DATASET, entry: dict = ENTRY) -> None:
-    """Merge this build's entries into `dataset_info.json`: `dataset` and its `<dataset>_*` parts that this
-    build did not write are stale and go with their files; every other dataset's entry is kept as it is."""
-    path = directory / REGISTRY
-    registry = read_registry(path)
+def register(files: FileSet, written: dict[str, str], *, dataset: str = DATASET, entry: dict = ENTRY) -> dict:
+    """Merge this build's entries into `dataset_info.json`, in the set: `dataset` and its `<dataset>_*` parts
+    that this build did not write are stale and go with their files; every other dataset's entry is kept as
+    it is. Returns this build's entries (the manifest records them)."""
+    registry = read_registry(files.folder / REGISTRY)
     for name in [n for n in registry if (n == dataset or n.startswith(f"{dataset}_")) and n not in written]:
         stale = registry.pop(name).get("file_name")
         if stale:
-            (directory / stale).unlink(missing_ok=True)
-    for name, file in written.items():
-        registry[name] = {"file_name": file, **entry}
-    write_json(path, registry)
+            files.remove(stale)
+    mine = {name: {"file_name": file, **entry} for name, file in written.items()}
+    files.write_json(REGISTRY, {**registry, **mine}, tracked=False)  # other sets' entries live there too
+    return mine
+
+
+def registered(directory: Path, entries: dict) -> str | None:
+    """Why `dataset_info.json` no longer registers `entries` as a build wrote them, or None when it does."""
+    registry = read_registry(directory / REGISTRY)
+    changed = [name for name, entry in entries.items() if registry.get(name) != entry]
+    return f"`{directory / REGISTRY}` no longer registers {changed} as the build did" if changed else None
 
 
 def read_registry(path: Path) -> dict:
