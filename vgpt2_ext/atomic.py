@@ -108,15 +108,17 @@ class FileSet:
         manifest = json.dumps({"files": files, **self.facts}, indent=2, sort_keys=True) + "\n"
         held = _hold_signals()
         try:
-            for name, tmp in self._staged.items():
+            while self._staged:
+                name, tmp = next(iter(self._staged.items()))
                 os.chmod(tmp, 0o644)
                 os.replace(tmp, self.folder / name)
+                del self._staged[name]
             for name in self._removed:
                 (self.folder / name).unlink(missing_ok=True)
             if self.manifest:
                 write_text(self.folder / self.manifest, manifest)
         finally:
-            self._staged.clear()
+            self.discard()  # what a failed rename left staged
             _release_signals(held)
 
     def discard(self) -> None:

@@ -66,7 +66,7 @@ def read_text(path: str | Path, error: type[VGPT2Error], what: str = "") -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as problem:
         line = data[:problem.start].count(b"\n") + 1
-        raise error(f"`{path}` line {line} is not UTF-8 text: byte 0x{data[problem.start]:02x} at offset "
+        raise error(f"{what}`{path}` line {line} is not UTF-8 text: byte 0x{data[problem.start]:02x} at offset "
                     f"{problem.start} ({problem.reason}); save the file as UTF-8") from None
 
 

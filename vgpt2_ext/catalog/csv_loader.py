@@ -71,6 +71,8 @@ def _rows(path: Path, required: tuple[str, ...]):
             if missing:
                 raise CatalogError(f"`{path}` header lacks {missing} (found {header}); export it with its header row")
             for line, values in enumerate(reader, start=2):
+                if any("\0" in value for value in values):
+                    raise CatalogError(f"`{path}` row {line}: holds a NUL byte; is it really a CSV export?")
                 if len(values) != len(header):
                     raise CatalogError(f"`{path}` row {line}: expected {len(header)} fields, got {len(values)}")
                 yield line, dict(zip(header, values))

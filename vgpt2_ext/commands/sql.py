@@ -129,10 +129,13 @@ def _listing(items: Iterable[str]) -> str:
 def run_sql(args: argparse.Namespace) -> int:
     from vgpt2_ext.catalog import load_catalog
     from vgpt2_ext.sandbox import sandbox_for
+    from vgpt2_ext.sandbox.result import check_size
     from vgpt2_ext.sql.binding import bind, variables
 
     catalog = load_catalog(args.catalog)
     sql = _text(args.sql)
+    sandbox = sandbox_for(catalog)
+    check_size(sql, sandbox.limits)  # before this process parses it to bind variables
     if args.values:
         sql = bind(sql, dict(_assignment(item) for item in args.values))
     unbound = variables(sql)
@@ -140,7 +143,7 @@ def run_sql(args: argparse.Namespace) -> int:
         names = ", ".join(f"`@{name}`" for name in unbound)
         raise SQLAnalysisError(f"{names} has no value: the sandbox runs self-contained SQL; bind it with "
                                f"`--set {unbound[0]}=VALUE`")
-    result = sandbox_for(catalog).run(sql)
+    result = sandbox.run(sql)
     table = Table(title=f"{len(result.rows)} rows", title_justify="left")
     for column in result.columns:
         table.add_column(escape(column), overflow="fold")

@@ -1,12 +1,12 @@
 """The engine: a catalog's synthetic database, and `run(sql)` under the guard, in the calling process.
 
-A run reads the SQL in three phases. *Prepare*: parse the T-SQL, check it (`guard`), translate it
-(`transpile`) and have DuckDB's parser confirm a single SELECT. *Build*: the tables it reads, if they are not
-built yet (rows depend only on the seed and the table's ancestors, so build order never changes them).
-*Execute*: in a transaction that is always rolled back, with a watchdog that interrupts it at the time limit
-and a fetch that stops past the row cap. Tables are built on first use: on the 3,373-object Vista export a
-query touching APTH builds ~75 tables in about half a second, where building all 2,400 takes over ten
-(`benchmarks/bench_sql.py`).
+A run goes through phases. *Prepare*: parse the T-SQL and check it (`guard`). *Build*: the tables it reads,
+if they are not built yet (rows depend only on the seed and the table's ancestors, so build order never
+changes them), and their column types. *Translate*: to DuckDB's dialect (`transpile`), then DuckDB's parser
+must confirm a single SELECT. *Execute*: in a transaction that is always rolled back, with a watchdog that
+interrupts it at the time limit and a fetch that stops past the row cap. Tables are built on first use: on
+the 3,373-object Vista export a query touching APTH builds ~75 tables in about half a second, where building
+all 2,400 takes over ten (`benchmarks/bench_sql.py`).
 
 The engine is what the sandbox's worker process runs (`worker`): the worker arms the operating system's
 limits at each phase through the `phase` hook. Used directly (benchmarks, tests of the engine itself) it
@@ -34,7 +34,7 @@ from vgpt2_ext.sandbox.watchdog import Watchdog
 from vgpt2_ext.sql.parse import parse_tsql
 
 ROWS_PER_TABLE = 30
-Phase = Callable[[str, Limits], None]  # called with "prepare", "build", "execute", "done" as a run moves on
+Phase = Callable[[str, Limits], None]  # "prepare", "build", "translate", "execute", "done" as a run moves on
 
 
 def _no_phase(name: str, limits: Limits) -> None:
@@ -64,22 +64,26 @@ class Engine:
         limits = limits or self.limits
         with self._lock:
             try:
-                phase("prepare", limits)
-                query, tables, duck_sql = self._prepare(sql, limits)
-                phase("build", limits)
-                self.materialise(tables, limits=limits)
+                query, duck_sql = self._prepare(sql, limits, phase)
                 phase("execute", limits)
                 columns, rows = database.execute(self._con, self.watchdog, duck_sql, limits, self.limits.memory_mb)
             finally:
                 phase("done", limits)
         return Result(columns, rows, is_ordered(query))
 
-    def translate(self, sql: str, *, limits: Limits | None = None) -> str:
+    def translate(self, sql: str, *, limits: Limits | None = None, phase: Phase = _no_phase) -> str:
         """The DuckDB text `run` would execute for `sql`, after the same checks (to see what ran)."""
+        limits = limits or self.limits
         with self._lock:
-            return self._prepare(sql, limits or self.limits)[2]
+            try:
+                return self._prepare(sql, limits, phase)[1]
+            finally:
+                phase("done", limits)
 
-    def _prepare(self, sql: str, limits: Limits) -> tuple[exp.Query, list[str], str]:
+    def _prepare(self, sql: str, limits: Limits, phase: Phase) -> tuple[exp.Query, str]:
+        """Read and check the SQL (untrusted work: `prepare`), build what it reads (our own work: `build`),
+        translate it (untrusted again: `translate`, on what is left of the prepare budget)."""
+        phase("prepare", limits)
         check_size(sql, limits)
         try:
             statements = parse_tsql(sql)
@@ -88,9 +92,13 @@ class Engine:
         query = guard.single_query(statements)
         tables = guard.referenced_tables(query, self.catalog)
         self._check_columns(tables)
-        duck_sql = to_duckdb(query, self._column_kinds(tables))
+        phase("build", limits)
+        self.materialise(tables, limits=limits)
+        kinds = self._column_kinds(tables)
+        phase("translate", limits)
+        duck_sql = to_duckdb(query, kinds)
         guard.duckdb_select(duck_sql)
-        return query, tables, duck_sql
+        return query, duck_sql
 
     # -- building ----------------------------------------------------------------------------------
     def materialise(self, names: Iterable[str] | None = None, *, limits: Limits | None = None) -> None:

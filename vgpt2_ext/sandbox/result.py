@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from vgpt2_ext.errors import SandboxError
+from vgpt2_ext.sql.parse import MAX_SQL_CHARS
 
 FailureKind = Literal["refused", "parse", "timeout", "row_cap", "memory", "runtime"]
 
@@ -26,10 +27,11 @@ class Limits:
     max_rows: int = field(default=10_000, metadata={"help": "more rows than this fail the run (`row_cap`)"})
     memory_mb: int = field(default=256, metadata={
         "help": f"DuckDB memory limit (nothing spills to disk); the worker may map this + {ALLOWANCE_MB} MB"})
-    prepare_s: float = field(default=2.0, metadata={"help": "CPU seconds to parse, check and translate the SQL"})
+    prepare_s: float = field(default=2.0, metadata={"help": "wall-clock seconds to parse, check and translate"})
     build_s: float = field(default=60.0, metadata={
         "help": "seconds to build the synthetic tables a query reads the first time (kept for later queries)"})
-    max_sql_chars: int = field(default=32_768, metadata={"help": "longer SQL is refused before it is parsed"})
+    max_sql_chars: int = field(default=MAX_SQL_CHARS, metadata={
+        "help": "longer SQL is refused before it is parsed (the parser reads no more than this anywhere)"})
 
 
 @dataclass(frozen=True)

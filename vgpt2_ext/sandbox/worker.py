@@ -22,6 +22,7 @@ import pickle
 import resource
 import signal
 import sys
+import time
 from multiprocessing.connection import Connection
 
 from vgpt2_ext.processes import die_with_parent
@@ -46,16 +47,26 @@ def _signal_main() -> None:
 
 
 class _Timers:
-    """The phase hook a run calls (`Engine.run(phase=...)`): arms the soft and the hard timer of each phase."""
+    """The phase hook a run calls (`Engine.run(phase=...)`): arms the soft and the hard timer of each phase.
+    Prepare and translate share one budget, `prepare_s`: translate gets what prepare left."""
 
     def __init__(self, engine: Engine) -> None:
         self.watchdog = engine.watchdog
+        self.left = 0.0  # of the prepare budget, once prepare has ended
+        self.started = 0.0
 
     def __call__(self, name: str, limits: Limits) -> None:
-        hard = {"prepare": limits.prepare_s, "build": limits.build_s, "execute": limits.timeout_s}.get(name)
-        signal.setitimer(signal.ITIMER_REAL, hard + GRACE_S if hard is not None else 0)
+        now = time.monotonic()
         if name == "prepare":
-            self.watchdog.arm(limits.prepare_s, _signal_main)
+            self.left, self.started = limits.prepare_s, now
+        elif name == "build":
+            self.left -= now - self.started
+        seconds = {"prepare": self.left, "build": limits.build_s, "translate": max(self.left, 0.0),
+                   "execute": limits.timeout_s}.get(name)
+        self.started = now
+        signal.setitimer(signal.ITIMER_REAL, seconds + GRACE_S if seconds is not None else 0)
+        if name in ("prepare", "translate"):
+            self.watchdog.arm(seconds, _signal_main)
         elif name != "execute":  # execute: `database.execute` arms DuckDB's interrupt itself
             self.watchdog.disarm()
 
@@ -65,12 +76,7 @@ def _run(engine: Engine, sql: str, limits: Limits):
 
 
 def _translate(engine: Engine, sql: str, limits: Limits) -> str:
-    timers = _Timers(engine)
-    timers("prepare", limits)
-    try:
-        return engine.translate(sql, limits=limits)
-    finally:
-        timers("done", limits)
+    return engine.translate(sql, limits=limits, phase=_Timers(engine))
 
 
 METHODS = {

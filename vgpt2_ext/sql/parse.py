@@ -32,6 +32,8 @@ _MISSING = ("Required keyword", "Expecting", "Expected")
 # would stop it somewhere near 60 levels, depending on the caller; real queries nest a handful, so deeper text
 # is refused, from its tokens, before the parser sees it
 MAX_DEPTH = 32
+# parsing costs time and memory in proportion (a 1 MB IN list: 10 s, 700 MB), so longer text is refused unread
+MAX_SQL_CHARS = 32_768
 TOO_DEEP = (f"SQL nests too deeply to read (at most {MAX_DEPTH} levels of parentheses, subqueries and CASE, "
             "and no chain of hundreds of AND, OR, NOT or + terms); write it flatter, e.g. with a CTE or IN (...)")
 _OPENS = frozenset({TokenType.L_PAREN, TokenType.CASE})
@@ -101,6 +103,9 @@ def tokenize(sql: str, dialect: str = DIALECT) -> list[Token]:
 
 
 def _parse_uncached(sql: str, dialect: str) -> tuple[exp.Expression, ...]:
+    if len(sql) > MAX_SQL_CHARS:
+        raise SQLAnalysisError(f"the SQL is {len(sql):,} characters; at most {MAX_SQL_CHARS:,} are read (a query "
+                               "longer than that is not one a person or a model writes)")
     reader = Dialect.get_or_raise(dialect)
     try:
         tokens = reader.tokenize(sql)
