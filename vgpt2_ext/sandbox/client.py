@@ -42,12 +42,17 @@ class _Process:
     owner: int  # the pid that started it: a forked child must start its own
     peak_kb: int = 0  # its peak resident memory, known once it has ended
 
-    def stop(self) -> int:
-        """End the worker if it still runs and reap it; its exit status as Popen reports it (-N: signal N)."""
+    def stop(self, wait_s: float = 0.0) -> int:
+        """End the worker if it still runs after `wait_s` (one that is already ending gets that long to finish,
+        so how it ended is known), and reap it; its exit status as Popen reports it (-N: signal N)."""
         for end in (self.requests, self.replies):
             end.close()
         if self.popen.returncode is None:
+            deadline = time.monotonic() + wait_s
             pid, status, usage = os.wait4(self.popen.pid, os.WNOHANG)
+            while pid == 0 and time.monotonic() < deadline:
+                time.sleep(0.01)
+                pid, status, usage = os.wait4(self.popen.pid, os.WNOHANG)
             if pid == 0:
                 self.popen.kill()
                 pid, status, usage = os.wait4(self.popen.pid, 0)
@@ -139,21 +144,19 @@ class Sandbox:
         raise RunError(reply[1], reply[2])
 
     def _send(self, message: bytes) -> _Process:
-        """The worker, with `message` sent: a worker found gone before it was asked is replaced, once."""
-        for attempt in (1, 2):
+        """The worker, with `message` sent: a worker found gone since its last answer is replaced, once."""
+        process = self._worker()
+        try:
+            process.requests.send_bytes(message)
+        except OSError:  # ended from outside between two requests: the request never ran
+            self.close()
             process = self._worker()
-            try:
-                process.requests.send_bytes(message)
-                return process
-            except OSError:
-                self.close()
-                if attempt == 2:
-                    raise
-        raise AssertionError("unreachable")
+            process.requests.send_bytes(message)
+        return process
 
     def _gone(self, limits: Limits, seconds: float) -> RunError:
         """Why the worker ended mid-request, from how it ended."""
-        status = self._process.stop() if self._process is not None else 0
+        status = self._process.stop(wait_s=2.0) if self._process is not None else 0
         self.close()
         if status == -signal.SIGALRM:
             return RunError("timeout", f"stopped after {seconds:.1f} s: the query ran past its time limit "
