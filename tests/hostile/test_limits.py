@@ -11,7 +11,7 @@ from tests.hostile.conftest import HOSTILE_LIMITS, built
 from vgpt2_ext.sandbox import RunError, Sandbox
 from vgpt2_ext.sandbox.result import GRACE_S
 
-SLACK_S = 2.0  # the parent noticing and reaping a killed worker, on a loaded machine
+SLACK_S = 5.0  # the parent noticing and reaping a killed worker, on a machine shared with other work
 BOUND_S = HOSTILE_LIMITS.prepare_s + HOSTILE_LIMITS.timeout_s + 2 * GRACE_S + SLACK_S
 
 

@@ -1,10 +1,11 @@
 """The sandbox as callers see it: `Sandbox.run(sql)` sends the query to a worker process and waits.
 
 The worker (`worker`) holds the engine and its database under the operating system's limits; this side
-keeps the pipes, starts the worker on first use (about a second: an interpreter, DuckDB, sqlglot and the
-catalog), reuses it for every later query (its tables stay built, so validation stays fast), and when the
-worker is gone — killed at a hard limit, ended after a memory failure — reports why and starts a fresh one
-for the next query. Its own deadline (every phase's limit plus slack) covers a worker that stops answering.
+keeps the pipes, starts the worker on first use or `start()` (about a second of an interpreter, DuckDB,
+sqlglot and the catalog, which runs while the caller goes on), reuses it for every later query (its tables
+stay built, so validation stays fast), and when the worker is gone — killed at a hard limit, ended after a
+memory failure — reports why and starts a fresh one for the next query. Its own deadline (every phase's
+limit plus slack) covers a worker that stops answering.
 """
 
 from __future__ import annotations
@@ -41,6 +42,8 @@ class _Process:
     stderr: object
     owner: int  # the pid that started it: a forked child must start its own
     peak_kb: int = 0  # its peak resident memory, known once it has ended
+    sender: threading.Thread | None = None  # hands the worker its catalog
+    ready: bool = False  # it has answered that it is ready
 
     def stop(self, wait_s: float = 0.0) -> int:
         """End the worker if it still runs after `wait_s` (one that is already ending gets that long to finish,
@@ -104,6 +107,13 @@ class Sandbox:
         """A digest of the worker's database (see `database.snapshot`)."""
         return self._request("snapshot", ())
 
+    def start(self) -> Sandbox:
+        """Start the worker now, without waiting for it (about a second of imports that can overlap other
+        work); the first query waits for it if it is not ready yet."""
+        with self._lock:
+            self._worker()
+        return self
+
     @property
     def address_space_mb(self) -> int:
         """The most the worker may map: `memory_mb` for DuckDB plus the fixed allowance."""
@@ -144,14 +154,24 @@ class Sandbox:
         raise RunError(reply[1], reply[2])
 
     def _send(self, message: bytes) -> _Process:
-        """The worker, with `message` sent: a worker found gone since its last answer is replaced, once."""
-        process = self._worker()
+        """The worker, ready, with `message` sent: one found gone since its last answer is replaced, once."""
+        process = self._ready_worker()
         try:
             process.requests.send_bytes(message)
         except OSError:  # ended from outside between two requests: the request never ran
             self.close()
-            process = self._worker()
+            process = self._ready_worker()
             process.requests.send_bytes(message)
+        return process
+
+    def _ready_worker(self) -> _Process:
+        process = self._worker()
+        if not process.ready:
+            try:
+                _ready(process)
+            except SandboxError:
+                self._process = None
+                raise
         return process
 
     def _gone(self, limits: Limits, seconds: float) -> RunError:
@@ -181,7 +201,8 @@ class Sandbox:
 
 
 def _start(catalog: Catalog, seed: int, rows: int, limits: Limits) -> _Process:
-    """A worker that has loaded the catalog and capped itself, ready for requests."""
+    """A worker process, started: it imports and loads the catalog while the caller goes on (a thread hands it
+    the catalog, which may not fit the pipe); `_ready` waits for it."""
     to_child, from_parent = os.pipe()
     to_parent, from_child = os.pipe()
     env = {**os.environ, "MALLOC_ARENA_MAX": "2",  # glibc reserves 64 MB of address space per extra arena
@@ -195,15 +216,31 @@ def _start(catalog: Catalog, seed: int, rows: int, limits: Limits) -> _Process:
     os.close(from_child)
     process = _Process(popen, Connection(from_parent, readable=False), Connection(to_parent, writable=False),
                        stderr, os.getpid())
+    payload = pickle.dumps((catalog, seed, rows, limits), protocol=pickle.HIGHEST_PROTOCOL)
+    process.sender = threading.Thread(target=_hand_over, args=(process.requests, payload), daemon=True)
+    process.sender.start()
+    return process
+
+
+def _hand_over(end: Connection, payload: bytes) -> None:
     try:
-        process.requests.send_bytes(pickle.dumps((catalog, seed, rows, limits), protocol=pickle.HIGHEST_PROTOCOL))
+        end.send_bytes(payload)
+    except OSError:
+        pass  # the worker died before reading it: `_ready` reports why
+
+
+def _ready(process: _Process) -> None:
+    """Wait until the worker has loaded the catalog and capped itself; SandboxError with its last words if not."""
+    process.sender.join()
+    try:
         if process.replies.poll(START_TIMEOUT_S):
             pickle.loads(process.replies.recv_bytes())
-            return process
+            process.ready = True
+            return
     except (EOFError, OSError):
         pass
-    stderr.seek(0)
-    last = (stderr.read().decode("utf-8", "replace").strip().splitlines() or ["no output"])[-1]
+    process.stderr.seek(0)
+    last = (process.stderr.read().decode("utf-8", "replace").strip().splitlines() or ["no output"])[-1]
     process.stop()
     raise SandboxError(f"the sandbox worker did not start: {last}")
 
@@ -237,5 +274,5 @@ def sandbox_for(catalog: Catalog, seed: int = 0) -> Sandbox:
     key = (catalog.fingerprint, seed)
     with _SANDBOXES_LOCK:
         if key not in _SANDBOXES:
-            _SANDBOXES[key] = Sandbox(catalog, seed=seed)
+            _SANDBOXES[key] = Sandbox(catalog, seed=seed).start()  # its worker starts while the caller goes on
         return _SANDBOXES[key]
