@@ -85,7 +85,6 @@ METHODS = {
     "materialise": lambda engine, names: engine.materialise(names),
     "snapshot": lambda engine: engine.snapshot(),
     "built": lambda engine: engine.built,
-    "stats": lambda engine: None,
 }
 
 
