@@ -41,7 +41,6 @@ class _Process:
     replies: Connection
     stderr: object
     owner: int  # the pid that started it: a forked child must start its own
-    peak_kb: int = 0  # its peak resident memory, known once it has ended
     sender: threading.Thread | None = None  # hands the worker its catalog
     ready: bool = False  # it has answered that it is ready
 
@@ -52,15 +51,14 @@ class _Process:
             end.close()
         if self.popen.returncode is None:
             deadline = time.monotonic() + wait_s
-            pid, status, usage = os.wait4(self.popen.pid, os.WNOHANG)
+            pid, status = os.waitpid(self.popen.pid, os.WNOHANG)
             while pid == 0 and time.monotonic() < deadline:
                 time.sleep(0.01)
-                pid, status, usage = os.wait4(self.popen.pid, os.WNOHANG)
+                pid, status = os.waitpid(self.popen.pid, os.WNOHANG)
             if pid == 0:
                 self.popen.kill()
-                pid, status, usage = os.wait4(self.popen.pid, 0)
+                pid, status = os.waitpid(self.popen.pid, 0)
             self.popen.returncode = os.waitstatus_to_exitcode(status)
-            self.peak_kb = usage.ru_maxrss
             self.stderr.close()
         return self.popen.returncode
 
@@ -74,7 +72,7 @@ class Sandbox:
         self.seed = seed
         self.limits = limits or Limits()
         self.rows_per_table = rows_per_table
-        self.peak_kb = 0  # the highest resident memory any of this sandbox's workers reached, in KB
+        self.peak_kb = 0  # the highest resident memory (VmHWM, KB) a worker reported; the address space caps it
         self.starts = 0  # workers started so far (the first, and one after each that was ended)
         self._process: _Process | None = None
         self._finalizer: weakref.finalize | None = None
@@ -128,7 +126,6 @@ class Sandbox:
         with self._lock:
             if self._process is not None and self._process.owner == os.getpid():
                 self._process.stop()
-                self.peak_kb = max(self.peak_kb, self._process.peak_kb)
             self._process = None
 
     # -- the worker --------------------------------------------------------------------------------

@@ -137,7 +137,13 @@ def _error(kind: str, message: str, *, fatal: bool = False) -> bytes:
 
 
 def _peak_kb() -> int:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    """This process's peak resident memory (VmHWM). Not `ru_maxrss`: Linux carries that across exec, so it
+    would report the resident size of the (possibly large) parent this worker was forked from."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+    except (OSError, StopIteration, ValueError):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
 def _address_space_mb(engine: Engine) -> int:
