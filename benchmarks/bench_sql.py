@@ -218,20 +218,23 @@ def measure(runs: int, count: int, fixture: Path | None) -> dict:
     if fixture and (fixture / "information_schema_columns.csv").is_file():
         catalogs["vista"] = load_catalog(fixture)
     first = "SELECT TOP 10 APCo, Vendor, InvTotal FROM APTH WITH (NOLOCK) WHERE APCo = 1"
-    result: dict = {"runs": runs, "cpus_used": len(os.sched_getaffinity(0)), "goals_qps": GOALS}
+    result: dict = {"runs": runs, "cpus_used": len(os.sched_getaffinity(0)), "goals_qps": GOALS,
+                    "cpus": os.cpu_count()}
     for name, catalog in catalogs.items():
         queries = generate_queries(catalog, count)
         print(f"{name}: {len(catalog.objects)} objects, {count} queries, {runs} runs ...", flush=True)
         result[name] = {"build": measure_builds(catalog, runs, first), **measure_throughput(catalog, queries, runs)}
     worst = {key: min(result[name]["median_qps"][key] for name in catalogs) for key in ("ground", "sandbox")}
     result["passed"] = worst["ground"] >= GOALS["grounded_qps"] and worst["sandbox"] >= GOALS["executed_qps"]
+    result["load_average_1min"] = round(os.getloadavg()[0], 1)  # CPU-time rates fall on a busy machine too
     return result
 
 
 # -- reporting --------------------------------------------------------------------------------------------
 def _markdown(result: dict) -> str:
     lines = ["# SQL throughput (one core)", "",
-             f"{result['runs']} runs per figure, medians; pinned to {result['cpus_used']} CPU; DuckDB threads=1. "
+             f"{result['runs']} runs per figure, medians; pinned to {result['cpus_used']} CPU; DuckDB threads=1; "
+             f"1-minute load average at the end {result['load_average_1min']} on {result['cpus']} CPUs. "
              "Queries per second of CPU time (wall-clock in brackets: the machine is shared). "
              f"Goals: >= {GOALS['grounded_qps']} q/s grounded, >= {GOALS['executed_qps']} q/s executed.", "",
              "| catalog | queries | grounded ok | parse | ground | ground/parse | DuckDB alone | engine in-process | "
