@@ -35,7 +35,7 @@ def collect_answers(backend: str, cases: Sequence[Case], catalog: Catalog, confi
         if not responses:
             raise ValidationError("backend `responses` needs a file: pass `--responses FILE.jsonl` or set "
                                   "`vgpt2.validate.responses`")
-        return load_responses(responses)
+        return _for_cases(load_responses(responses), cases, responses)
     prompts = [build_prompt(case.question, catalog, config) for case in cases]
     answers = generator(backend, config, settings).generate(
         prompts, max_new_tokens=int(config.get("max_new_tokens") or 512), progress=progress)
@@ -65,3 +65,14 @@ def same_question(one: str, other: str) -> bool:
 def _quote(text: str, width: int = 70) -> str:
     text = " ".join(text.split())
     return f'"{text if len(text) <= width else text[:width - 1] + "…"}"'
+
+
+def _for_cases(answers: dict[str, str], cases: Sequence[Case], source: str) -> dict[str, str]:
+    """The recorded answers, once at least one of them answers a case: a file whose ids are all unknown was
+    recorded for other cases, and scoring it would report 0 for every case and call that a result."""
+    ids = {case.id for case in cases}
+    if not ids & set(answers):
+        shown = ", ".join(f"`{i}`" for i in sorted(answers)[:3])
+        raise ValidationError(f"responses `{source}`: none of its {len(answers)} ids is a case id (first: {shown}; "
+                              f"the cases have e.g. `{min(ids, default='none')}`); were they recorded for other cases?")
+    return answers

@@ -63,8 +63,8 @@ def _settings(args: argparse.Namespace):
     from vgpt2_ext.settings import load_settings
 
     overrides = [*args.overrides, *([f"run_name={args.run}"] if args.run else [])]
-    # a model is loaded only for the hf backend; the others (and lint) must work before any training, even
-    # before the model is built or downloaded
+    # a model is loaded only for the hf backend; the others (and lint) must work before any training, without
+    # the model on disk (`check_files=False`): recorded answers need no model
     config = compile_recipe("validate", args.profile, [*overrides, "vgpt2.model_from=null"], check_files=False)
     settings = load_settings(config["vgpt2"]).validate
     chosen = {"cases": args.cases, "report_dir": args.report_dir, "baseline": args.baseline,
@@ -92,9 +92,11 @@ def _score(args, config: dict, settings, cases, catalog, console: Console) -> in
     from eval_suite.answers import collect_answers, describe_model, recorded_warnings
     from eval_suite.report import Meta, load_baseline, report_json, write_report
     from eval_suite.suite import gate_failures, score_cases, summarise
+    from vgpt2_ext.atomic import writable_folder
     from vgpt2_ext.sandbox import sandbox_for
 
-    folder = _report_folder(settings, config)
+    folder = writable_folder(_report_folder(settings, config), "report folder (`--report-dir`)")  # before any
+    # work: not after an hour of generation
     stage = _stage(settings, config)
     baseline_path = settings.baseline or _earlier_report(folder, stage)
     baseline = load_baseline(baseline_path) if baseline_path else None

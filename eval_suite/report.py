@@ -22,7 +22,7 @@ from pathlib import Path
 from eval_suite.answers import same_question
 from eval_suite.chart import chart_png
 from eval_suite.suite import Outcome, Summary
-from vgpt2_ext.atomic import write_bytes, write_json, write_text
+from vgpt2_ext.atomic import FileSet
 from vgpt2_ext.errors import ValidationError
 
 TITLES = {"schema_knowledge": "Schema Knowledge", "sql_generation": "SQL Generation", "hallucination": "Hallucination",
@@ -53,16 +53,16 @@ def write_report(data: dict, folder: str | Path, outcomes: Sequence[Outcome]) ->
     from eval_suite.report_html import report_html
 
     folder = Path(folder)
-    paths = [folder / name for name in FILES]
     png = chart_png(data)
-    write_json(paths[1], data)
-    write_json(folder / f"report-{data['stage']}.json", data)
-    write_bytes(paths[2], png)
-    write_text(paths[3], report_html(data, png))
-    write_text(paths[4], "".join(json.dumps({"id": o.id, "response": o.response}, ensure_ascii=False) + "\n"
-                                 for o in outcomes if o.response is not None))
-    write_text(paths[0], report_markdown(data))
-    return paths
+    with FileSet(folder) as files:  # all of them or none: a failure on one leaves the previous report whole
+        files.write_json(FILES[1], data)
+        files.write_json(f"report-{data['stage']}.json", data)
+        files.write_bytes(FILES[2], png)
+        files.write_text(FILES[3], report_html(data, png))
+        files.write_text(FILES[4], "".join(json.dumps({"id": o.id, "response": o.response}, ensure_ascii=False)
+                                           + "\n" for o in outcomes if o.response is not None))
+        files.write_text(FILES[0], report_markdown(data))
+    return [folder / name for name in FILES]
 
 
 def report_json(summary: Summary, meta: Meta, baseline: dict | None = None, warnings: Sequence[str] = ()) -> dict:

@@ -106,18 +106,30 @@ def _hint(extra: list[str], takes_overrides: bool) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
     parser = build_parser()
-    args = parse(parser, argv)
-    root = find_root(Path.cwd())
-    args = anchor_paths(args, root)
     try:
+        _check_arguments(argv)
+        args = parse(parser, argv)
+        root = find_root(Path.cwd())
+        args = anchor_paths(args, root)
         with contextlib.chdir(root or Path.cwd()):
             return int(args.func(args) or 0)
     except VGPT2Error as error:
-        Console(stderr=True, soft_wrap=True).print(f"[bold red]error:[/] {escape(str(error))}", highlight=False)
+        message = str(error).encode("utf-8", "backslashreplace").decode("utf-8")  # printable, whatever it quotes
+        Console(stderr=True, soft_wrap=True).print(f"[bold red]error:[/] {escape(message)}", highlight=False)
         return 1
     except KeyboardInterrupt:
         return 130
+
+
+def _check_arguments(argv: list[str]) -> None:
+    """Arguments are text: bytes that are not UTF-8 reach Python as lone surrogates, which nothing downstream
+    can print or write, so they are refused here, with the argument shown as its bytes."""
+    for number, arg in enumerate(argv, 1):
+        if any("\ud800" <= char <= "\udfff" for char in arg):
+            raw = arg.encode("utf-8", "surrogateescape")
+            raise VGPT2Error(f"argument {number} ({raw!r}) is not valid UTF-8 text; pass text (or a file) in UTF-8")
 
 
 if __name__ == "__main__":

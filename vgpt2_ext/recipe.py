@@ -25,12 +25,12 @@ from omegaconf.errors import OmegaConfBaseException
 
 from vgpt2_ext.argspec import INFER_CLASSES, lf_table
 from vgpt2_ext.errors import RecipeError
+from vgpt2_ext.reading import read_yaml
 from vgpt2_ext.recipe_checks import check_config
 from vgpt2_ext.suggest import did_you_mean
 
 RECIPES_DIR = Path("recipes")
 DEFAULT_PROFILE = "tiny-cpu"
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader when PyYAML has it: launch overhead
 
 
 @dataclass(frozen=True)
@@ -166,10 +166,9 @@ def _parent(path: Path, parent: object) -> Path | None:
 
 
 def _read(path: Path) -> dict:
-    try:
-        values = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER) or {}
-    except yaml.YAMLError as error:
-        raise RecipeError(f"`{path}` is not valid YAML: {_first_line(error)}") from None
+    """The file's settings, read strictly (UTF-8, no key twice, no alias bomb, `1e-4` a number: see
+    `vgpt2_ext.reading`), so a file reads values as the `key=value` overrides do."""
+    values = read_yaml(path, RecipeError) or {}
     if not isinstance(values, dict):
         raise RecipeError(f"`{path}` must be a mapping of settings, got {type(values).__name__}")
     return values

@@ -1,4 +1,5 @@
-"""Checks of a merged, resolved recipe: keys, value types, the stage it continues from, and the files it names.
+"""Checks of a merged, resolved recipe: keys, value types and ranges (`ranges`), the stage it continues from,
+and the files it names.
 
 Every check appends a problem (`<where>: <what>`) instead of raising, so the compiler can report them all at
 once. `where` is the file, profile section or override that set the key last.
@@ -17,6 +18,7 @@ from typing import Any
 
 from vgpt2_ext.argspec import check_value, dataclass_specs, lf_table
 from vgpt2_ext.errors import RecipeError
+from vgpt2_ext.ranges import range_problem
 from vgpt2_ext.settings import Settings
 from vgpt2_ext.stages import continue_from, trained_model
 from vgpt2_ext.suggest import did_you_mean
@@ -56,6 +58,7 @@ def _check_lf_keys(config: dict, origin: Origin, problems: list[str], extra_keys
             problems.append(f"{origin(key)}: unknown key `{key}`{hint}")
             continue
         checked[key], problem = check_value(key, value, table[key])
+        problem = problem or range_problem(key, checked[key])
         if problem:
             problems.append(f"{origin(key)}: {problem}")
     return checked
@@ -76,6 +79,7 @@ def _check_section(given: Any, cls: type, path: str, origin: Origin, problems: l
             values[key] = _check_section(value, _field_type(cls, key), dotted, origin, problems)
         else:
             values[key], problem = check_value(dotted, value, specs[key])
+            problem = problem or range_problem(dotted, values[key])
             if problem:
                 problems.append(f"{origin(dotted)}: {problem}")
     return values

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from vgpt2_ext.atomic import check_set
 from vgpt2_ext.data.build import targets
+from vgpt2_ext.data.pipeline import MANIFEST
 from vgpt2_ext.data.registry import DATASET, ENTRY
 from vgpt2_ext.data.settings import CATEGORIES, MixSettings
 from vgpt2_ext.errors import RecipeError
@@ -25,7 +27,7 @@ def rows(path: Path) -> list[dict]:
 
 def test_a_build_writes_every_file_the_registry_and_the_card(tmp_path, build):
     result = build(tmp_path, examples=60)
-    names = {f"{DATASET}.jsonl", "dataset_info.json", "DATA_CARD.md", "DATA_CARD.json"}
+    names = {f"{DATASET}.jsonl", "dataset_info.json", "DATA_CARD.md", "DATA_CARD.json", "DATA_MANIFEST.json"}
     names |= {f"{DATASET}_{category}.jsonl" for category in CATEGORIES}
     assert set(files(tmp_path)) == names
     merged = rows(tmp_path / f"{DATASET}.jsonl")
@@ -112,6 +114,8 @@ def test_a_crash_while_writing_leaves_the_old_files_whole(tmp_path, build, monke
     assert len(changed) == 2  # the two files replaced before the crash, each whole
     for name in changed:
         assert rows(tmp_path / name)
+    manifest, problem = check_set(tmp_path, MANIFEST)  # the manifest, written last, is the earlier build's
+    assert manifest is not None and f"{changed[0]}` is not the file the last build wrote" in problem
 
 
 def test_mix_weights_split_the_total_and_a_zero_weight_leaves_a_category_out(small):

@@ -57,7 +57,7 @@ def test_an_unfinished_sft_stage_means_synthetic_pairs_only(in_repo, args, tmp_p
 @pytest.mark.parametrize(("change", "message"), [
     ("vgpt2.pairs.synthtic=3", "unknown key `vgpt2.pairs.synthtic`; did you mean one of `vgpt2.pairs.synthetic`"),
     ("vgpt2.pairs.sft_dataset=nope", "registers no dataset `nope`; run `make data` first"),
-    ("vgpt2.pairs.mix.base_table=-1", "`vgpt2.pairs.mix` weights >= 0"),
+    ("vgpt2.pairs.mix.base_table=-1", "`vgpt2.pairs.mix.base_table` must be >= 0"),
     ("vgpt2.pairs.samples=missing.jsonl", "`vgpt2.pairs.samples` `missing.jsonl` cannot be read"),
 ])
 def test_a_bad_setting_is_one_line_naming_it(in_repo, args, change, message, capsys):

@@ -8,14 +8,15 @@ malformed line is an error naming `file:line`; a missing id is not (the suite sc
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from vgpt2_ext.errors import ValidationError
+from vgpt2_ext.reading import read_jsonl
 
 
 def load_responses(path: str | Path) -> dict[str, str]:
-    """id -> response; a later line with the same id is an error (which answer would count?)."""
+    """id -> response; a later line with the same id is an error (which answer would count?), and so is a
+    file with no answers."""
     return {case_id: row["response"] for case_id, row in recorded_rows(path).items()}
 
 
@@ -26,29 +27,22 @@ def recorded_questions(path: str | Path) -> dict[str, str]:
 
 
 def recorded_rows(path: str | Path) -> dict[str, dict]:
-    """id -> the whole row, each checked to have a string `id` and `response`."""
+    """id -> the whole row, each checked to have a string `id` and `response`. Read defensively
+    (`vgpt2_ext.reading`): UTF-8, no lone surrogate, each line JSON."""
     path = Path(path)
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as error:
-        raise ValidationError(f"responses `{path}` cannot be read: {error.strerror}") from None
     found: dict[str, dict] = {}
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        row = _row(line, f"{path}:{number}")
+    for number, row in read_jsonl(path, ValidationError, "responses "):
+        row = _row(row, f"{path}:{number}")
         if row["id"] in found:
             raise ValidationError(f"`{path}:{number}`: id `{row['id']}` appears twice")
         found[row["id"]] = row
+    if not found:
+        raise ValidationError(f"responses `{path}` hold no answers; each line must be "
+                              '{"id": ..., "response": ...}')
     return found
 
 
-def _row(line: str, where: str) -> dict:
-    try:
-        row = json.loads(line)
-    except ValueError as error:
-        raise ValidationError(f"`{where}` is not valid JSON ({error.msg}); each line must be "
-                              '{"id": ..., "response": ...}') from None
+def _row(row: object, where: str) -> dict:
     if not isinstance(row, dict) or not isinstance(row.get("id"), str):
         raise ValidationError(f"`{where}` has no string `id`; each line must be {{\"id\": ..., \"response\": ...}}")
     if not isinstance(row.get("response"), str):

@@ -63,10 +63,16 @@ def _rows(path: Path, required: tuple[str, ...]):
             header = next(reader, None)
             if header is None:
                 raise CatalogError(f"`{path}` is empty; expected a header with {list(required)}")
+            twice = sorted({h for h in header if header.count(h) > 1})
+            if twice:
+                raise CatalogError(f"`{path}` header names {twice} more than once; which column holds the value? "
+                                   "Export each column once")
             missing = [h for h in required if h not in header]
             if missing:
                 raise CatalogError(f"`{path}` header lacks {missing} (found {header}); export it with its header row")
             for line, values in enumerate(reader, start=2):
+                if any("\0" in value for value in values):
+                    raise CatalogError(f"`{path}` row {line}: holds a NUL byte; is it really a CSV export?")
                 if len(values) != len(header):
                     raise CatalogError(f"`{path}` row {line}: expected {len(header)} fields, got {len(values)}")
                 yield line, dict(zip(header, values))

@@ -38,6 +38,9 @@ def load_ddl_catalog(path: Path) -> Catalog:
             for statement in read_statements(file):
                 _read(dump, statement)
         objects, relationships = resolve(dump)
+    if not dump.tables and not dump.views:
+        raise CatalogError(f"`{path}` declares no table or view: no `CREATE TABLE` or `CREATE VIEW` statement "
+                           "was found in its T-SQL (is it a DDL script?)")
     name = path.stem if path.is_file() else path.name
     try:
         return Catalog(name=name, objects=objects, source=str(path), declared_relationships=relationships)
@@ -80,6 +83,8 @@ def _parse(text: str, statement: Statement, what: str):
         tree = sqlglot.parse_one(text, read="tsql")
     except SqlglotError as error:
         raise CatalogError(f"{statement.where}: {what} does not parse: {str(error).splitlines()[0]}") from None
+    except RecursionError:
+        raise CatalogError(f"{statement.where}: {what} nests too deeply for the parser") from None
     if isinstance(tree, exp.Command):
         raise CatalogError(f"{statement.where}: {what} uses syntax sqlglot cannot read: `{text[:80]}`")
     return tree

@@ -84,7 +84,9 @@ def _read_text(file: Path) -> str:
     try:
         return raw.decode(encoding)
     except UnicodeDecodeError as error:
-        raise CatalogError(f"`{file}` is not {encoding} text: {error.reason} at byte {error.start}") from None
+        line = raw[:error.start].count(b"\n") + 1 if encoding != "utf-16" else "?"
+        raise CatalogError(f"`{file}` line {line} is not {encoding.replace('-sig', '').upper()} text: "
+                           f"{error.reason} at byte {error.start}; save the script as UTF-8 or UTF-16") from None
 
 
 def _batches(text: str) -> Iterator[tuple[str, int]]:

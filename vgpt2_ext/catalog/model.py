@@ -184,6 +184,10 @@ class Catalog:
         for obj in self.objects:
             if obj.base_table and obj.base_table.lower() not in by_name:
                 raise CatalogError(f"view `{obj.name}` selects from `{obj.base_table}`, which the catalog lacks")
+            base = by_name.get((obj.base_table or "").lower())
+            if base is not None and base.base_table:  # a chain, or a cycle (V1 over V2 over V1)
+                raise CatalogError(f"view `{obj.name}` selects from `{base.name}`, which is itself a view (of "
+                                   f"`{base.base_table}`); a view's base must be a base table")
         for rel in self.declared_relationships:
             self._check_relationship(rel)
         if self.rules:

@@ -15,8 +15,6 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from vgpt2_ext.catalog.model import (
     Catalog,
     CatalogObject,
@@ -32,6 +30,7 @@ from vgpt2_ext.catalog.model import (
     module_of,
 )
 from vgpt2_ext.errors import CatalogError
+from vgpt2_ext.reading import read_yaml
 
 TOP_KEYS = ("name", "source", "style", "objects", "relationships", "rules", "examples")
 OBJECT_KEYS = ("base", "kind", "module", "description", "keys", "columns")
@@ -66,17 +65,10 @@ def load_yaml_catalog(path: Path, load_source: SourceLoader | None = None) -> Ca
 
 
 def _read(path: Path) -> dict[str, Any]:
-    try:
-        spec = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise CatalogError(f"catalog file `{path}` does not exist") from None
-    except UnicodeDecodeError as error:
-        raise CatalogError(f"`{path}` is not UTF-8 text: {error.reason} at byte {error.start}") from None
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
-        raise CatalogError(f"`{path}` is not valid YAML{where}: {problem}") from None
+    """The file's mapping, read strictly (UTF-8, no key twice, no alias bomb: `vgpt2_ext.reading`)."""
+    if not path.is_file():
+        raise CatalogError(f"catalog file `{path}` does not exist")
+    spec = read_yaml(path, CatalogError)
     if not isinstance(spec, dict):
         raise CatalogError(f"`{path}` must hold a mapping with `objects:`, got {type(spec).__name__}")
     return spec
@@ -166,6 +158,9 @@ def _keys(spec: Any, where: str) -> tuple[tuple[str, ...], ...]:
 
 
 # -- overlays -----------------------------------------------------------------------------------------
+_LOADING: list[Path] = []  # the overlays being loaded, outermost first: a `source:` back to one is a cycle
+
+
 def _source(spec: dict[str, Any], path: Path, load_source: SourceLoader | None) -> Catalog:
     if load_source is None:
         raise CatalogError(f"`{path}`: `source:` overlays are loaded through `load_catalog`")
@@ -173,7 +168,19 @@ def _source(spec: dict[str, Any], path: Path, load_source: SourceLoader | None) 
     if not source.exists():
         raise CatalogError(f"`{path}` key `source`: `{source}` does not exist (give the export folder, DDL or "
                            "YAML this overlay annotates, relative to the overlay file)")
-    return load_source(source)
+    chain = [*_LOADING, path.resolve()]
+    if source == path.resolve():
+        raise CatalogError(f"`{path}` key `source`: names this overlay itself; it must name the export (CSV "
+                           "folder or DDL) the overlay annotates")
+    if source in chain:
+        cycle = " -> ".join(f"`{p}`" for p in chain[chain.index(source):] + [source])
+        raise CatalogError(f"`{path}` key `source`: the overlays name each other in a cycle ({cycle}); `source:` "
+                           "must name the export (CSV folder or DDL) the overlay annotates")
+    _LOADING.append(path.resolve())
+    try:
+        return load_source(source)
+    finally:
+        _LOADING.pop()
 
 
 def _overlay(base: Catalog, specs: dict[str, Any], path: Path) -> tuple[CatalogObject, ...]:

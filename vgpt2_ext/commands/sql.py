@@ -129,10 +129,13 @@ def _listing(items: Iterable[str]) -> str:
 def run_sql(args: argparse.Namespace) -> int:
     from vgpt2_ext.catalog import load_catalog
     from vgpt2_ext.sandbox import sandbox_for
+    from vgpt2_ext.sandbox.result import check_size
     from vgpt2_ext.sql.binding import bind, variables
 
     catalog = load_catalog(args.catalog)
     sql = _text(args.sql)
+    sandbox = sandbox_for(catalog)
+    check_size(sql, sandbox.limits)  # before this process parses it to bind variables
     if args.values:
         sql = bind(sql, dict(_assignment(item) for item in args.values))
     unbound = variables(sql)
@@ -140,7 +143,7 @@ def run_sql(args: argparse.Namespace) -> int:
         names = ", ".join(f"`@{name}`" for name in unbound)
         raise SQLAnalysisError(f"{names} has no value: the sandbox runs self-contained SQL; bind it with "
                                f"`--set {unbound[0]}=VALUE`")
-    result = sandbox_for(catalog).run(sql)
+    result = sandbox.run(sql)
     table = Table(title=f"{len(result.rows)} rows", title_justify="left")
     for column in result.columns:
         table.add_column(escape(column), overflow="fold")
@@ -158,7 +161,19 @@ def _assignment(item: str) -> tuple[str, str]:
 
 
 def _text(sql: str) -> str:
-    text = sys.stdin.read() if sql == "-" else sql
+    text = _stdin() if sql == "-" else sql
     if not text.strip():
         raise SQLAnalysisError("no SQL given (pass the query text, or `-` to read it from standard input)")
     return text
+
+
+def _stdin() -> str:
+    """Standard input as UTF-8 text, read as bytes so a stray byte is a message, not a traceback."""
+    if not hasattr(sys.stdin, "buffer"):
+        return sys.stdin.read()  # already text (a test's StringIO)
+    data = sys.stdin.buffer.read()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise SQLAnalysisError(f"standard input is not UTF-8 text: byte 0x{data[error.start]:02x} at offset "
+                               f"{error.start}") from None

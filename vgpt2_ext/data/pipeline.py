@@ -17,18 +17,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from vgpt2_ext.atomic import write_json, write_text
+from vgpt2_ext.atomic import FileSet, check_set
 from vgpt2_ext.catalog import Catalog, load_catalog
 from vgpt2_ext.data.build import BuildReport, Progress, build_examples
 from vgpt2_ext.data.card import ESTIMATE_NOTE, card_data, load_tokenizer, render_markdown, token_lengths
 from vgpt2_ext.data.hygiene import load_validation_cases
 from vgpt2_ext.data.prover import Prover
-from vgpt2_ext.data.registry import file_name, register, row, write_datasets
+from vgpt2_ext.data.registry import file_name, register, registered, row, write_datasets
 from vgpt2_ext.data.seeds import load_seeds
 from vgpt2_ext.data.settings import CATEGORIES
 from vgpt2_ext.errors import RecipeError
 
 CARD = "DATA_CARD"
+MANIFEST = "DATA_MANIFEST.json"  # written last: names and hashes of the set's files, and what they were built from
 
 
 @dataclass(frozen=True)
@@ -68,16 +69,18 @@ def run_build(run: DataRun, progress: Progress | None = None, step: Progress | N
     with Prover(catalog, settings.data.workers, settings.data.proof_rows) as prover:
         report = build_examples(catalog, seeds, settings.data, cases, progress, prover)
         rows = _rows(report, run, prover, step)
-    files = write_datasets(run.out_dir, rows, CATEGORIES)
-    register(run.out_dir, files)
-    tokenizer, problem = load_tokenizer(run.model)
-    note = f"`{run.model}` tokenizer" if tokenizer is not None else f"{ESTIMATE_NOTE}: {problem}"
-    card = card_data(report, rows, catalog, settings.data, tokenizer_note=note,
-                     lengths=token_lengths(rows, tokenizer), context=settings.schema_context,
-                     cases_path=settings.data.decontaminate, cases=len(cases), source=settings.catalog)
-    card["inputs"] = build_key(run, catalog)
-    write_json(run.out_dir / f"{CARD}.json", card)
-    write_text(run.out_dir / f"{CARD}.md", render_markdown(card))
+    with FileSet(run.out_dir, MANIFEST) as fileset:  # the datasets, their registry entries and the card, as one
+        files = write_datasets(fileset, rows, CATEGORIES)
+        entries = register(fileset, files)
+        tokenizer, problem = load_tokenizer(run.model)
+        note = f"`{run.model}` tokenizer" if tokenizer is not None else f"{ESTIMATE_NOTE}: {problem}"
+        card = card_data(report, rows, catalog, settings.data, tokenizer_note=note,
+                         lengths=token_lengths(rows, tokenizer), context=settings.schema_context,
+                         cases_path=settings.data.decontaminate, cases=len(cases), source=settings.catalog)
+        card["inputs"] = build_key(run, catalog)
+        fileset.write_json(f"{CARD}.json", card)
+        fileset.write_text(f"{CARD}.md", render_markdown(card))
+        fileset.facts = {"inputs": card["inputs"], "registry": entries}
     return DataResult(card, files, report)
 
 
@@ -93,15 +96,18 @@ def build_key(run: DataRun, catalog: Catalog) -> str:
 
 
 def built_from(run: DataRun) -> str | None:
-    """Why the registered files are not what `run` would build, or None when they are (`--if-stale`)."""
-    card_path = run.out_dir / f"{CARD}.json"
-    if not (run.out_dir / file_name()).is_file() or not card_path.is_file():
-        return f"no `{run.out_dir / file_name()}` with its card yet"
-    try:
-        key = json.loads(card_path.read_text(encoding="utf-8")).get("inputs")
-    except ValueError:
-        return f"`{card_path}` is not valid JSON"
-    if key != build_key(run, load_catalog(run.settings.catalog)):
+    """Why the files on disk are not what `run` would build, or None when they are (`--if-stale`): the set's
+    manifest, written last, must describe every file as it is (an interrupted build leaves it not doing so),
+    the registry must still hold the build's entries, and the build key must match."""
+    if not (run.out_dir / file_name()).is_file():
+        return f"no `{run.out_dir / file_name()}` yet"
+    manifest, problem = check_set(run.out_dir, MANIFEST)
+    if manifest is None or problem:
+        return problem
+    problem = registered(run.out_dir, manifest.get("registry") or {})
+    if problem:
+        return problem
+    if manifest.get("inputs") != build_key(run, load_catalog(run.settings.catalog)):
         return "the files were built from another catalog or other `vgpt2.data` settings"
     return None
 

@@ -23,6 +23,7 @@ from typing import Any
 from vgpt2_ext.catalog import Catalog
 from vgpt2_ext.data.example import Example
 from vgpt2_ext.data.proof import Rejection, SQLProof, prove_example, prove_sql
+from vgpt2_ext.processes import die_with_parent
 
 _WORKER: dict = {}  # this process's catalog and SQL proof cache
 
@@ -39,6 +40,12 @@ class Proof:
 def _init(catalog: Catalog, rows: int) -> None:
     _WORKER.clear()
     _WORKER.update(catalog=catalog, rows=rows, sql={}, sandbox=None)
+
+
+def _init_worker(parent: int, catalog: Catalog, rows: int) -> None:
+    """A proving process: it ends with the build (killed or not) instead of running on, orphaned."""
+    die_with_parent(parent)
+    _init(catalog, rows)
 
 
 def _prove_all(examples: Sequence[Example]) -> list[Proof]:
@@ -96,8 +103,9 @@ class Prover:
         if self.workers > 1:
             methods = multiprocessing.get_all_start_methods()
             context = multiprocessing.get_context("fork" if "fork" in methods else None)
-            self._executors = [ProcessPoolExecutor(1, mp_context=context, initializer=_init,
-                                                   initargs=(self.catalog, self.rows)) for _ in range(self.workers)]
+            self._executors = [ProcessPoolExecutor(1, mp_context=context, initializer=_init_worker,
+                                                   initargs=(os.getpid(), self.catalog, self.rows))
+                               for _ in range(self.workers)]
         return self
 
     def __exit__(self, *exc) -> None:

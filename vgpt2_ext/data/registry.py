@@ -10,7 +10,8 @@ Registration merges into `dataset_info.json`: entries of other datasets (the DPO
 are kept as they are, this build's entries are written, and `<dataset>_*` entries this build does not know
 are removed together with their files. The set of entries is fixed (the merged file and one per category,
 written empty when a category produced nothing), so the tracked `dataset_info.json` reads the same after
-every build and a build never leaves the checkout dirty. Every file is replaced atomically.
+every build and a build never leaves the checkout dirty. The files, the registry and the card are written as
+one set (`atomic.FileSet`): renamed into place together, with a manifest last.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
-from vgpt2_ext.atomic import write_json, write_text
+from vgpt2_ext.atomic import FileSet
 from vgpt2_ext.data.example import Example
 from vgpt2_ext.errors import DatasetError
 
@@ -60,29 +61,36 @@ def file_name(category: str | None = None) -> str:
     return f"{DATASET}_{category}.jsonl" if category else f"{DATASET}.jsonl"
 
 
-def write_datasets(directory: Path, rows: Sequence[dict], categories: Sequence[str]) -> dict[str, str]:
-    """The merged file and one file per category (empty when it has no rows); returns dataset name -> file
-    name. A category without rows keeps its entry: an empty file, not a registry that changes."""
+def write_datasets(files: FileSet, rows: Sequence[dict], categories: Sequence[str]) -> dict[str, str]:
+    """The merged file and one file per category (empty when it has no rows), into the set; dataset name ->
+    file name. A category without rows keeps its entry: an empty file, not a registry that changes."""
     written = {DATASET: file_name()}
-    write_text(directory / file_name(), jsonl(rows))
+    files.write_text(file_name(), jsonl(rows))
     for category in categories:
         written[f"{DATASET}_{category}"] = file_name(category)
-        write_text(directory / file_name(category), jsonl([r for r in rows if r["category"] == category]))
+        files.write_text(file_name(category), jsonl([r for r in rows if r["category"] == category]))
     return written
 
 
-def register(directory: Path, written: dict[str, str], *, dataset: str = DATASET, entry: dict = ENTRY) -> None:
-    """Merge this build's entries into `dataset_info.json`: `dataset` and its `<dataset>_*` parts that this
-    build did not write are stale and go with their files; every other dataset's entry is kept as it is."""
-    path = directory / REGISTRY
-    registry = read_registry(path)
+def register(files: FileSet, written: dict[str, str], *, dataset: str = DATASET, entry: dict = ENTRY) -> dict:
+    """Merge this build's entries into `dataset_info.json`, in the set: `dataset` and its `<dataset>_*` parts
+    that this build did not write are stale and go with their files; every other dataset's entry is kept as
+    it is. Returns this build's entries (the manifest records them)."""
+    registry = read_registry(files.folder / REGISTRY)
     for name in [n for n in registry if (n == dataset or n.startswith(f"{dataset}_")) and n not in written]:
         stale = registry.pop(name).get("file_name")
         if stale:
-            (directory / stale).unlink(missing_ok=True)
-    for name, file in written.items():
-        registry[name] = {"file_name": file, **entry}
-    write_json(path, registry)
+            files.remove(stale)
+    mine = {name: {"file_name": file, **entry} for name, file in written.items()}
+    files.write_json(REGISTRY, {**registry, **mine}, tracked=False)  # other sets' entries live there too
+    return mine
+
+
+def registered(directory: Path, entries: dict) -> str | None:
+    """Why `dataset_info.json` no longer registers `entries` as a build wrote them, or None when it does."""
+    registry = read_registry(directory / REGISTRY)
+    changed = [name for name, entry in entries.items() if registry.get(name) != entry]
+    return f"`{directory / REGISTRY}` no longer registers {changed} as the build did" if changed else None
 
 
 def read_registry(path: Path) -> dict:

@@ -20,11 +20,10 @@ from dataclasses import MISSING, dataclass, fields
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from vgpt2_ext.data.example import BROKEN_REASONS
 from vgpt2_ext.data.literals import slot_names
 from vgpt2_ext.errors import DatasetError
+from vgpt2_ext.reading import read_yaml
 
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
 INTENT_CATEGORIES = ("sql_generation", "join_patterns", "business_logic")
@@ -114,10 +113,7 @@ def load_seeds(folder: str | Path | None = None) -> Seeds:
 
 
 def _read(path: Path) -> dict:
-    try:
-        spec = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as error:
-        raise DatasetError(f"seed file `{path}` is not valid YAML: {str(error).splitlines()[0]}") from None
+    spec = read_yaml(path, DatasetError) or {}  # UTF-8, no key twice, no alias bomb (vgpt2_ext.reading)
     if not isinstance(spec, dict):
         raise DatasetError(f"seed file `{path}` must be a mapping of sections {list(SECTIONS)}")
     unknown = sorted(set(spec) - set(SECTIONS))

@@ -26,10 +26,9 @@ import re
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-import yaml
-
 from vgpt2_ext.data.settings import CATEGORIES
 from vgpt2_ext.errors import ValidationError
+from vgpt2_ext.reading import read_yaml
 from vgpt2_ext.suggest import did_you_mean
 
 __all__ = ["CATEGORIES", "Case", "Expect", "JoinPair", "load_cases", "parse_join", "split_name"]
@@ -107,6 +106,8 @@ def load_cases(path: str | Path) -> list[Case]:
     for file in files:
         cases += _load_file(file, errors)
     _check_unique(cases, errors)
+    if not cases and not errors:
+        errors.append(f"no cases in `{path}` (every `cases:` list is empty); a suite needs at least one")
     if errors:
         raise ValidationError(f"{len(errors)} problem(s) in cases `{path}`:\n  " + "\n  ".join(errors))
     return cases
@@ -114,9 +115,9 @@ def load_cases(path: str | Path) -> list[Case]:
 
 def _load_file(file: Path, errors: list[str]) -> list[Case]:
     try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8"))
-    except yaml.YAMLError as error:
-        errors.append(f"`{file}` is not valid YAML: {str(error).splitlines()[0]}")
+        data = read_yaml(file, ValidationError)  # UTF-8, no key twice, no alias bomb (vgpt2_ext.reading)
+    except ValidationError as error:
+        errors.append(str(error))
         return []
     if not isinstance(data, dict) or not isinstance(data.get("cases"), list):
         errors.append(f"`{file}` must hold a mapping with a `cases:` list")

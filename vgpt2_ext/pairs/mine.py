@@ -27,6 +27,7 @@ from vgpt2_ext.pairs.collect import Collector, Offer
 from vgpt2_ext.pairs.pair import Pair
 from vgpt2_ext.pairs.rows import SftRow
 from vgpt2_ext.pairs.synthetic import Material, fallback_pair
+from vgpt2_ext.reading import read_jsonl
 
 SAMPLES_FILE = "vgpt2_dpo_samples.jsonl"
 Items = Sequence[tuple[SftRow, Case]]
@@ -115,26 +116,17 @@ def write_samples(path: str | Path, items: Items, samples: Mapping[str, list[str
 def load_samples(path: str | Path) -> dict[str, list[str]]:
     """SFT row id -> samples, from a samples JSONL; a malformed line is an error naming `file:line`."""
     path = Path(path)
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as error:
-        raise DatasetError(f"`vgpt2.pairs.samples` `{path}` cannot be read ({error.strerror})") from None
     found: dict[str, list[str]] = {}
-    for number, line in enumerate(lines, 1):
-        if line.strip():
-            row_id, answers = _sample_row(line, f"{path}:{number}")
-            if row_id in found:
-                raise DatasetError(f"`{path}:{number}`: id `{row_id}` appears twice")
-            found[row_id] = answers
+    for number, raw in read_jsonl(path, DatasetError, "`vgpt2.pairs.samples` "):
+        row_id, answers = _sample_row(raw, f"{path}:{number}")
+        if row_id in found:
+            raise DatasetError(f"`{path}:{number}`: id `{row_id}` appears twice")
+        found[row_id] = answers
     return found
 
 
-def _sample_row(line: str, where: str) -> tuple[str, list[str]]:
+def _sample_row(raw: object, where: str) -> tuple[str, list[str]]:
     shape = 'each line must be {"id": SFT row id, "samples": ["answer", ...]}'
-    try:
-        raw = json.loads(line)
-    except ValueError as error:
-        raise DatasetError(f"`{where}` is not valid JSON ({error}); {shape}") from None
     if not isinstance(raw, dict) or not isinstance(raw.get("id"), str):
         raise DatasetError(f"`{where}` has no string `id`; {shape}")
     answers = raw.get("samples")

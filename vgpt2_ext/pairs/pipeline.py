@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from vgpt2_ext.atomic import write_json, write_text
+from vgpt2_ext.atomic import FileSet
 from vgpt2_ext.catalog import Catalog, load_catalog
 from vgpt2_ext.data.card import ESTIMATE_NOTE, load_tokenizer
 from vgpt2_ext.data.hygiene import Decontaminator, load_validation_cases
@@ -39,6 +39,7 @@ from vgpt2_ext.pairs.synthetic import Material, material, synthetic_pairs
 from vgpt2_ext.sandbox import sandbox_for
 
 CARD = "PAIR_CARD"
+MANIFEST = "PAIR_MANIFEST.json"  # written last: names and hashes of the set's files (`atomic.check_set`)
 Progress = Callable[[str, int, int], None]  # (step, done, total)
 
 
@@ -83,14 +84,15 @@ def run_build(run: PairRun, progress: Progress | None = None) -> PairResult:
     seconds["mined"] = time.perf_counter() - clock
     pairs = synthetic + mined
     random.Random(pairs_settings.seed).shuffle(pairs)
-    files = write_pairs(run.out_dir, pairs)
-    register(run.out_dir, files)
-    tokenizer, problem = load_tokenizer(run.tokenizer_model)
-    note = f"`{run.tokenizer_model}` tokenizer" if tokenizer is not None else f"{ESTIMATE_NOTE}: {problem}"
-    card = card_data(pairs, wanted, collector.tally, stats, mining=status, tokenizer=tokenizer, tokenizer_note=note,
-                     settings=_shown(settings), seconds=seconds)
-    write_json(run.out_dir / f"{CARD}.json", card)
-    write_text(run.out_dir / f"{CARD}.md", render_markdown(card))
+    with FileSet(run.out_dir, MANIFEST) as fileset:  # the pairs, their registry entries and the card, as one
+        files = write_pairs(fileset, pairs)
+        fileset.facts = {"registry": register(fileset, files)}
+        tokenizer, problem = load_tokenizer(run.tokenizer_model)
+        note = f"`{run.tokenizer_model}` tokenizer" if tokenizer is not None else f"{ESTIMATE_NOTE}: {problem}"
+        card = card_data(pairs, wanted, collector.tally, stats, mining=status, tokenizer=tokenizer,
+                         tokenizer_note=note, settings=_shown(settings), seconds=seconds)
+        fileset.write_json(f"{CARD}.json", card)
+        fileset.write_text(f"{CARD}.md", render_markdown(card))
     return PairResult(card, files, pairs)
 
 

@@ -5,15 +5,15 @@
 entry's sharegpt tags. Registration merges into `dataset_info.json` through the data registry: other
 entries (`vgpt2_sft*`) are kept as they are and this build's are written. Every source keeps its entry: one
 that produced nothing this time (no model to mine) gets an empty file, so no stale pairs stay behind and the
-tracked `dataset_info.json` does not change from build to build. Every file is replaced atomically.
+tracked `dataset_info.json` does not change from build to build. The files, the registry and the card are
+written as one set (`atomic.FileSet`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 
-from vgpt2_ext.atomic import write_text
+from vgpt2_ext.atomic import FileSet
 from vgpt2_ext.data.registry import ENTRY, jsonl
 from vgpt2_ext.data.registry import register as data_register
 from vgpt2_ext.pairs.pair import SOURCES, Pair
@@ -23,17 +23,19 @@ RANKING_ENTRY = {**ENTRY, "ranking": True,
                  "columns": {**ENTRY["columns"], "chosen": "chosen", "rejected": "rejected"}}
 
 
-def write_pairs(directory: Path, pairs: Sequence[Pair]) -> dict[str, str]:
-    """The merged file and one file per source (empty when it has no pairs); returns dataset name -> file name."""
+def write_pairs(files: FileSet, pairs: Sequence[Pair]) -> dict[str, str]:
+    """The merged file and one file per source (empty when it has no pairs), into the set; dataset name ->
+    file name."""
     rows = [pair.to_row() for pair in pairs]
     written = {DATASET: f"{DATASET}.jsonl"}
-    write_text(directory / written[DATASET], jsonl(rows))
+    files.write_text(written[DATASET], jsonl(rows))
     for source in SOURCES:
         written[f"{DATASET}_{source}"] = f"{DATASET}_{source}.jsonl"
-        write_text(directory / written[f"{DATASET}_{source}"], jsonl([row for row in rows if row["source"] == source]))
+        files.write_text(written[f"{DATASET}_{source}"], jsonl([row for row in rows if row["source"] == source]))
     return written
 
 
-def register(directory: Path, written: dict[str, str]) -> None:
-    """Merge the pairs' entries into `dataset_info.json` (entries of unknown `vgpt2_dpo_*` sources go)."""
-    data_register(directory, written, dataset=DATASET, entry=RANKING_ENTRY)
+def register(files: FileSet, written: dict[str, str]) -> dict:
+    """Merge the pairs' entries into `dataset_info.json` (entries of unknown `vgpt2_dpo_*` sources go); returns
+    them."""
+    return data_register(files, written, dataset=DATASET, entry=RANKING_ENTRY)

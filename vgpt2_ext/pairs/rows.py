@@ -8,12 +8,12 @@ correct answer must do. A malformed row is one error naming `file:line`.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
 from vgpt2_ext.data.registry import read_registry
 from vgpt2_ext.errors import DatasetError
+from vgpt2_ext.reading import read_jsonl
 
 ROLES = ("system", "human", "gpt")
 
@@ -45,20 +45,14 @@ def sft_file(dataset_dir: str | Path, name: str) -> Path:
 
 
 def load_rows(path: str | Path) -> list[SftRow]:
-    """Every row of a registered SFT JSONL file, in file order."""
+    """Every row of a registered SFT JSONL file, in file order (read defensively: `vgpt2_ext.reading`)."""
     path = Path(path)
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as error:
-        raise DatasetError(f"SFT dataset `{path}` cannot be read ({error.strerror}); run `make data`") from None
-    return [_row(line, f"{path}:{number}") for number, line in enumerate(lines, 1) if line.strip()]
+    if not path.is_file():
+        raise DatasetError(f"SFT dataset `{path}` cannot be read (no such file); run `make data`")
+    return [_row(raw, f"{path}:{number}") for number, raw in read_jsonl(path, DatasetError, "SFT dataset ")]
 
 
-def _row(line: str, where: str) -> SftRow:
-    try:
-        raw = json.loads(line)
-    except ValueError as error:
-        raise DatasetError(f"`{where}` is not valid JSON ({error})") from None
+def _row(raw: object, where: str) -> SftRow:
     turns = raw.get("conversations") if isinstance(raw, dict) else None
     if not isinstance(turns, list) or [t.get("from") if isinstance(t, dict) else None for t in turns] != list(ROLES):
         raise DatasetError(f"`{where}`: `conversations` must be the turns {list(ROLES)}, as `make data` writes them")

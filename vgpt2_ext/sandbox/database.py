@@ -15,7 +15,7 @@ import duckdb
 
 from vgpt2_ext.sandbox.generate import Row
 from vgpt2_ext.sandbox.plan import TableSpec
-from vgpt2_ext.sandbox.result import Limits, RunError, first_line
+from vgpt2_ext.sandbox.result import ALLOWANCE_MB, Limits, RunError, first_line
 from vgpt2_ext.sandbox.watchdog import Watchdog
 
 
@@ -48,7 +48,10 @@ def execute(con: duckdb.DuckDBPyConnection, watchdog: Watchdog, sql: str, limits
         columns = tuple(d[0] for d in cursor.description or ())
     except duckdb.InterruptException:
         raise RunError("timeout", f"stopped after {limits.timeout_s:g} s (limit `timeout_s`)") from None
-    except duckdb.OutOfMemoryException:
+    except duckdb.OutOfMemoryException as error:
+        if "bad allocation" in str(error):  # the worker's address-space cap, not DuckDB's own accounting
+            raise RunError("memory", f"needs more memory than the sandbox worker may map ({memory_mb + ALLOWANCE_MB} "
+                                     f"MB: limit `memory_mb` {memory_mb} + {ALLOWANCE_MB} MB allowance)") from None
         raise RunError("memory", f"needs more than {memory_mb} MB (limit `memory_mb`)") from None
     except duckdb.Error as error:
         raise RunError("runtime", first_line(error)) from None

@@ -1,19 +1,25 @@
-"""The sandbox: a catalog's synthetic database, and `run(sql)` under the guard and the limits.
+"""The engine: a catalog's synthetic database, and `run(sql)` under the guard, in the calling process.
 
-A run parses the T-SQL, checks it (`guard`), builds the tables it reads if they are not built yet (rows
-depend only on the seed and the table's ancestors, so build order never changes them), translates it
-(`transpile`), has DuckDB's parser confirm a single SELECT, then executes it in a transaction that is
-always rolled back, with a watchdog that interrupts it at the time limit and a fetch that stops past the
-row cap. Tables are built on first use: on the 3,373-object Vista export a query touching APTH builds ~75
-tables in about half a second, where building all 2,400 takes over ten (`benchmarks/bench_sql.py`).
+A run goes through phases. *Prepare*: parse the T-SQL and check it (`guard`). *Build*: the tables it reads,
+if they are not built yet (rows depend only on the seed and the table's ancestors, so build order never
+changes them), and their column types. *Translate*: to DuckDB's dialect (`transpile`), then DuckDB's parser
+must confirm a single SELECT. *Execute*: in a transaction that is always rolled back, with a watchdog that
+interrupts it at the time limit and a fetch that stops past the row cap. Tables are built on first use: on
+the 3,373-object Vista export a query touching APTH builds ~75 tables in about half a second, where building
+all 2,400 takes over ten (`benchmarks/bench_sql.py`).
+
+The engine is what the sandbox's worker process runs (`worker`): the worker arms the operating system's
+limits at each phase through the `phase` hook. Used directly (benchmarks, tests of the engine itself) it
+has only its soft limits.
 """
 
 from __future__ import annotations
 
 import random
 import threading
+import time
 import weakref
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from sqlglot import exp
 
@@ -22,15 +28,20 @@ from vgpt2_ext.errors import SQLAnalysisError
 from vgpt2_ext.sandbox import database, guard
 from vgpt2_ext.sandbox.generate import Row, generate
 from vgpt2_ext.sandbox.plan import DataPlan
-from vgpt2_ext.sandbox.result import Limits, Result, RunError
+from vgpt2_ext.sandbox.result import Limits, Result, RunError, check_size
 from vgpt2_ext.sandbox.transpile import ColumnKinds, is_ordered, to_duckdb
 from vgpt2_ext.sandbox.watchdog import Watchdog
 from vgpt2_ext.sql.parse import parse_tsql
 
 ROWS_PER_TABLE = 30
+Phase = Callable[[str, Limits], None]  # "prepare", "build", "translate", "execute", "done" as a run moves on
 
 
-class Sandbox:
+def _no_phase(name: str, limits: Limits) -> None:
+    return None
+
+
+class Engine:
     """One catalog's synthetic database. Thread-safe: runs are serialised on the one connection."""
 
     def __init__(self, catalog: Catalog, *, seed: int = 0, limits: Limits | None = None,
@@ -43,61 +54,83 @@ class Sandbox:
         self._views: set[str] = set()
         self._lock = threading.RLock()
         self._con = database.connect(self.limits.memory_mb)
-        self._watchdog = Watchdog(self._con)
-        weakref.finalize(self, self._watchdog.stop)
+        self.watchdog = Watchdog(self._con)
+        weakref.finalize(self, self.watchdog.stop)
 
     # -- running -----------------------------------------------------------------------------------
-    def run(self, sql: str, *, limits: Limits | None = None) -> Result:
+    def run(self, sql: str, *, limits: Limits | None = None, phase: Phase = _no_phase) -> Result:
         """Execute one read-only T-SQL query; RunError (a SandboxError) says why not, in one line. `limits`
-        may change `timeout_s` and `max_rows` for this run (the memory limit is the sandbox's)."""
+        may change the per-run limits (the memory limit is the engine's)."""
         limits = limits or self.limits
-        query, tables = self._check(sql)
         with self._lock:
-            duck_sql = self._translate(query, tables)
-            columns, rows = database.execute(self._con, self._watchdog, duck_sql, limits, self.limits.memory_mb)
+            try:
+                query, duck_sql = self._prepare(sql, limits, phase)
+                phase("execute", limits)
+                columns, rows = database.execute(self._con, self.watchdog, duck_sql, limits, self.limits.memory_mb)
+            finally:
+                phase("done", limits)
         return Result(columns, rows, is_ordered(query))
 
-    def translate(self, sql: str) -> str:
+    def translate(self, sql: str, *, limits: Limits | None = None, phase: Phase = _no_phase) -> str:
         """The DuckDB text `run` would execute for `sql`, after the same checks (to see what ran)."""
-        query, tables = self._check(sql)
+        limits = limits or self.limits
         with self._lock:
-            return self._translate(query, tables)
+            try:
+                return self._prepare(sql, limits, phase)[1]
+            finally:
+                phase("done", limits)
 
-    def _translate(self, query: exp.Query, tables: list[str]) -> str:
-        self.materialise(tables)
-        duck_sql = to_duckdb(query, self._column_kinds(tables))
-        guard.duckdb_select(duck_sql)
-        return duck_sql
-
-    def _check(self, sql: str) -> tuple[exp.Query, list[str]]:
+    def _prepare(self, sql: str, limits: Limits, phase: Phase) -> tuple[exp.Query, str]:
+        """Read and check the SQL (untrusted work: `prepare`), build what it reads (our own work: `build`),
+        translate it (untrusted again: `translate`, on what is left of the prepare budget)."""
+        phase("prepare", limits)
+        check_size(sql, limits)
         try:
             statements = parse_tsql(sql)
         except SQLAnalysisError as error:
             raise RunError("parse", str(error)) from None
         query = guard.single_query(statements)
-        return query, guard.referenced_tables(query, self.catalog)
+        tables = guard.referenced_tables(query, self.catalog)
+        self._check_columns(tables)
+        phase("build", limits)
+        self.materialise(tables, limits=limits)
+        kinds = self._column_kinds(tables)
+        phase("translate", limits)
+        duck_sql = to_duckdb(query, kinds)
+        guard.duckdb_select(duck_sql)
+        return query, duck_sql
 
     # -- building ----------------------------------------------------------------------------------
-    def materialise(self, names: Iterable[str] | None = None) -> None:
-        """Build the tables behind `names` (catalog objects; all of them when None) and their ancestors."""
+    def materialise(self, names: Iterable[str] | None = None, *, limits: Limits | None = None) -> None:
+        """Build the tables behind `names` (catalog objects; all of them when None) and their ancestors.
+        With `limits`, past `limits.build_s` RunError('timeout'), keeping what was built."""
+        deadline = time.monotonic() + limits.build_s if limits else None
         with self._lock:
             if names is None:
                 objects = [obj for obj in self.catalog.objects if obj.columns]
             else:
                 objects = [self.catalog.object(name) for name in names]
-            for obj in objects:
-                if not obj.columns:
-                    raise RunError("runtime", f"`{obj.name}` lists no columns in the catalog, so the sandbox "
-                                              "holds no table for it")
-            for node in self.plan.requirements([self.plan.node_of(obj) for obj in objects]):
-                if node not in self._rows:
-                    self._build_table(node)
+            self._check_columns(obj.name for obj in objects)
+            needed = [n for n in self.plan.requirements([self.plan.node_of(obj) for obj in objects])
+                      if n not in self._rows]
+            for node in needed:
+                if deadline is not None and time.monotonic() > deadline:
+                    raise RunError("timeout", f"building the {len(needed)} tables the query reads took longer "
+                                              f"than {limits.build_s:g} s (limit `build_s`); the ones built "
+                                              "are kept, so running it again goes on from there")
+                self._build_table(node)
             for obj in objects:
                 if obj.base_table and obj.name not in self._views:
                     base = self.catalog.object(self.plan.node_of(obj))
                     database.create_view(self._con, obj.name, base.name, list(obj.column_names),
                                          list(base.column_names))
                     self._views.add(obj.name)
+
+    def _check_columns(self, names: Iterable[str]) -> None:
+        for name in names:
+            if not self.catalog.object(name).columns:
+                raise RunError("runtime", f"`{name}` lists no columns in the catalog, so the sandbox holds no "
+                                          "table for it")
 
     def _build_table(self, node: str) -> None:
         spec = self.plan.spec(node)
@@ -124,17 +157,3 @@ class Sandbox:
                 kind = {"text": "text", "uuid": "text", "int": "int"}.get(column.kind, "other")
                 kinds[column.name.lower()] = kind if kinds.get(column.name.lower(), kind) == kind else "other"
         return kinds
-
-
-_SANDBOXES: dict[tuple[str, int], Sandbox] = {}
-_SANDBOXES_LOCK = threading.Lock()
-
-
-def sandbox_for(catalog: Catalog, seed: int = 0) -> Sandbox:
-    """The process's sandbox for this catalog content (by fingerprint) and seed: built once, tables added
-    as queries use them."""
-    key = (catalog.fingerprint, seed)
-    with _SANDBOXES_LOCK:
-        if key not in _SANDBOXES:
-            _SANDBOXES[key] = Sandbox(catalog, seed=seed)
-        return _SANDBOXES[key]

@@ -20,6 +20,7 @@ Text and integer operands are recognised from the tree and the catalog's column 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cache
 
@@ -43,7 +44,7 @@ _TYPE_MAP = {exp.DataType.Type.MONEY: "DECIMAL(19, 4)", exp.DataType.Type.SMALLM
 
 def to_duckdb(query: exp.Query, kinds: ColumnKinds) -> str:
     """DuckDB text for `query` (left unchanged: parse trees are shared by the parse cache)."""
-    tree = _rewrite(query.copy(), kinds)
+    tree = _rewrite(query.copy(), _Typing(kinds))
     return tree.sql(dialect="duckdb", identify=True, unsupported_level=ErrorLevel.IGNORE, copy=False)
 
 
@@ -54,7 +55,7 @@ def is_ordered(query: exp.Query) -> bool:
     return bool(query.args.get("order"))
 
 
-def _rewrite(tree: exp.Expression, kinds: ColumnKinds) -> exp.Expression:
+def _rewrite(tree: exp.Expression, kinds: _Typing) -> exp.Expression:
     """The rules, in order, on every node, children before parents (so `a + '-' + b` sees its inner `+`
     rewritten first); one walk over the tree, each node offered only the rules for its type."""
     for node in reversed(list(tree.walk())):
@@ -67,14 +68,14 @@ def _rewrite(tree: exp.Expression, kinds: ColumnKinds) -> exp.Expression:
     return tree
 
 
-def _unqualify(node: exp.Expression, kinds: ColumnKinds) -> exp.Expression:
+def _unqualify(node: exp.Expression, kinds: _Typing) -> exp.Expression:
     if isinstance(node, exp.Table):
         node.set("db", None)
         node.set("catalog", None)
     return node
 
 
-def _pin_clock(node: exp.Expression, kinds: ColumnKinds) -> exp.Expression:
+def _pin_clock(node: exp.Expression, kinds: _Typing) -> exp.Expression:
     if isinstance(node, exp.CurrentDate):
         return exp.cast(exp.Literal.string(CLOCK.date().isoformat()), exp.DataType.Type.DATE)
     clock = isinstance(node, (exp.CurrentTimestamp, exp.CurrentDatetime))
@@ -83,14 +84,14 @@ def _pin_clock(node: exp.Expression, kinds: ColumnKinds) -> exp.Expression:
     return node
 
 
-def _day_zero(node: exp.Expression, kinds: ColumnKinds) -> exp.Expression:
+def _day_zero(node: exp.Expression, kinds: _Typing) -> exp.Expression:
     if isinstance(node, exp.DateAdd) and isinstance(node.this, exp.Literal) and node.this.is_int:
         day = datetime(1900, 1, 1) + timedelta(days=int(node.this.name))
         node.set("this", exp.cast(exp.Literal.string(day.isoformat(sep=" ")), exp.DataType.Type.TIMESTAMP))
     return node
 
 
-def _recursive(node: exp.Expression, kinds: ColumnKinds) -> exp.Expression:
+def _recursive(node: exp.Expression, kinds: _Typing) -> exp.Expression:
     if isinstance(node, exp.With) and not node.args.get("recursive"):
         names = {cte.alias_or_name.lower() for cte in node.expressions}
         if any(t.name.lower() in names for cte in node.expressions for t in cte.this.find_all(exp.Table)):
@@ -98,7 +99,7 @@ def _recursive(node: exp.Expression, kinds: ColumnKinds) -> exp.Expression:
     return node
 
 
-def _apply_join(node: exp.Expression, kinds: ColumnKinds) -> exp.Expression:
+def _apply_join(node: exp.Expression, kinds: _Typing) -> exp.Expression:
     """CROSS APPLY -> CROSS JOIN LATERAL; OUTER APPLY -> LEFT JOIN LATERAL … ON TRUE."""
     if isinstance(node, exp.Join) and isinstance(node.this, exp.Lateral):
         cross_apply = node.this.args.get("cross_apply")
@@ -111,7 +112,7 @@ def _apply_join(node: exp.Expression, kinds: ColumnKinds) -> exp.Expression:
     return node
 
 
-def _truncating_cast(node: exp.Expression, kinds: ColumnKinds) -> exp.Expression:
+def _truncating_cast(node: exp.Expression, kinds: _Typing) -> exp.Expression:
     """CAST(x AS varchar(n)) -> LEFT(CAST(x AS VARCHAR), n): SQL Server cuts, DuckDB ignores the length."""
     to = node.to if isinstance(node, exp.Cast) else node.this if isinstance(node, exp.Convert) else None
     if not isinstance(to, exp.DataType) or not to.is_type(*exp.DataType.TEXT_TYPES) or not to.expressions:
@@ -124,31 +125,31 @@ def _truncating_cast(node: exp.Expression, kinds: ColumnKinds) -> exp.Expression
     return exp.Left(this=unsized, expression=exp.Literal.number(size.name))
 
 
-def _len(node: exp.Expression, kinds: ColumnKinds) -> exp.Expression:
+def _len(node: exp.Expression, kinds: _Typing) -> exp.Expression:
     if isinstance(node, exp.Length) and not isinstance(node.this, exp.Trim):
         node.set("this", exp.Trim(this=node.this, position="TRAILING"))
     return node
 
 
-def _map_type(node: exp.Expression, kinds: ColumnKinds) -> exp.Expression:
+def _map_type(node: exp.Expression, kinds: _Typing) -> exp.Expression:
     if isinstance(node, exp.DataType) and node.this in _TYPE_MAP:
         return exp.DataType.build(_TYPE_MAP[node.this])
     return node
 
 
-def _concatenate(node: exp.Expression, kinds: ColumnKinds) -> exp.Expression:
+def _concatenate(node: exp.Expression, kinds: _Typing) -> exp.Expression:
     if isinstance(node, exp.Add) and "text" in (_kind(node.left, kinds), _kind(node.right, kinds)):
         return exp.DPipe(this=node.left, expression=node.right)
     return node
 
 
-def _integer_division(node: exp.Expression, kinds: ColumnKinds) -> exp.Expression:
+def _integer_division(node: exp.Expression, kinds: _Typing) -> exp.Expression:
     if isinstance(node, exp.Div) and _kind(node.left, kinds) == _kind(node.right, kinds) == "int":
         return exp.IntDiv(this=node.left, expression=node.right)
     return node
 
 
-Rule = Callable[[exp.Expression, ColumnKinds], exp.Expression]
+Rule = Callable[[exp.Expression, "_Typing"], exp.Expression]
 _RULES: tuple[tuple[tuple[type, ...], Rule], ...] = (  # (the node types a rule rewrites, the rule), in order
     ((exp.Table,), _unqualify),
     ((exp.CurrentDate, exp.CurrentTimestamp, exp.CurrentDatetime, exp.Anonymous), _pin_clock),
@@ -168,14 +169,32 @@ def _rules_for(node_type: type) -> tuple[Rule, ...]:
     return tuple(rule for types, rule in _RULES if issubclass(node_type, types))
 
 
-def _kind(node: exp.Expression, kinds: ColumnKinds) -> str | None:
+@dataclass
+class _Typing:
+    """The catalog's column kinds, and the kinds worked out so far in one rewrite (so a chain of 3,000 `+`
+    is typed once per node, not once per node per ancestor)."""
+
+    columns: ColumnKinds
+    memo: dict[int, tuple[exp.Expression, str | None]] = field(default_factory=dict)
+
+
+def _kind(node: exp.Expression, kinds: _Typing) -> str | None:
     """"text", "int" or None (unknown or other), from the node's shape and the catalog's column types."""
+    known = kinds.memo.get(id(node))
+    if known is not None and known[0] is node:  # the node is held in the memo, so its id is not reused
+        return known[1]
+    found = _kind_of(node, kinds)
+    kinds.memo[id(node)] = (node, found)
+    return found
+
+
+def _kind_of(node: exp.Expression, kinds: _Typing) -> str | None:
     if isinstance(node, (exp.Paren, exp.Neg, exp.Sum, exp.Min, exp.Max, exp.Abs)):
         return _kind(node.this, kinds)
     if isinstance(node, exp.Literal):
         return "text" if node.is_string else "int" if node.is_int else None
     if isinstance(node, exp.Column):
-        return kinds.get(node.name.lower())
+        return kinds.columns.get(node.name.lower())
     if isinstance(node, exp.Cast):
         return "text" if node.to.is_type(*exp.DataType.TEXT_TYPES) else "int" if node.to.is_type(*_INT_TYPES) else None
     if isinstance(node, exp.Coalesce):

@@ -20,7 +20,7 @@ from sqlglot import exp
 from vgpt2_ext.errors import SQLAnalysisError
 from vgpt2_ext.sql.cache import per_catalog
 from vgpt2_ext.sql.model import Analysis
-from vgpt2_ext.sql.parse import parse_any
+from vgpt2_ext.sql.parse import TOO_DEEP, parse_any
 from vgpt2_ext.sql.predicates import joins_and_filters
 from vgpt2_ext.sql.resolve import Resolved, resolve_statement
 from vgpt2_ext.sql.slips import find_slips
@@ -33,9 +33,12 @@ def analyze(sql: str, catalog: Catalog) -> Analysis:
     """The analysis of `sql` against `catalog`, cached per (sql, catalog fingerprint).
 
     Raises SQLAnalysisError when no dialect parses the text, or when its columns cannot be resolved
-    (an alias used twice, `ORDER BY 5` over fewer columns).
+    (an alias used twice, `ORDER BY 5` over fewer columns, a tree too deep to walk).
     """
-    return _analyze(catalog, sql)
+    try:
+        return _analyze(catalog, sql)
+    except RecursionError:  # a chain of 2,000 ANDs parses into a tree 2,000 levels deep
+        raise SQLAnalysisError(TOO_DEEP) from None
 
 
 @per_catalog(maxsize=8192)

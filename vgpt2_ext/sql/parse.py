@@ -14,7 +14,7 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
 from sqlglot.errors import ParseError, TokenError
-from sqlglot.tokens import Token
+from sqlglot.tokens import Token, TokenType
 
 from vgpt2_ext.errors import SQLAnalysisError
 
@@ -28,6 +28,16 @@ _CLASS = re.compile(r"<class 'sqlglot\.expressions\.(?:\w+\.)*(\w+)'>")
 _TOKEN = re.compile(r"<Token token_type: TokenType\.(\w+), text: (.*?), line: .*?>")
 # descriptions of something missing: at the end of the text they mean the statement was cut off
 _MISSING = ("Required keyword", "Expecting", "Expected")
+# sqlglot's parser recurses about 16 Python frames per level of parentheses, so Python's recursion limit
+# would stop it somewhere near 60 levels, depending on the caller; real queries nest a handful, so deeper text
+# is refused, from its tokens, before the parser sees it
+MAX_DEPTH = 32
+# parsing costs time and memory in proportion (a 1 MB IN list: 10 s, 700 MB), so longer text is refused unread
+MAX_SQL_CHARS = 32_768
+TOO_DEEP = (f"SQL nests too deeply to read (at most {MAX_DEPTH} levels of parentheses, subqueries and CASE, "
+            "and no chain of hundreds of AND, OR, NOT or + terms); write it flatter, e.g. with a CTE or IN (...)")
+_OPENS = frozenset({TokenType.L_PAREN, TokenType.CASE})
+_CLOSES = frozenset({TokenType.R_PAREN, TokenType.END})
 
 
 class _NoCommandFallbackNotice(logging.Filter):
@@ -79,6 +89,8 @@ def incomplete(sql: str, dialect: str = DIALECT) -> bool:
         return True
     except ParseError as error:
         return _stops_early(error)
+    except RecursionError:
+        return False
     return False
 
 
@@ -91,8 +103,16 @@ def tokenize(sql: str, dialect: str = DIALECT) -> list[Token]:
 
 
 def _parse_uncached(sql: str, dialect: str) -> tuple[exp.Expression, ...]:
+    if len(sql) > MAX_SQL_CHARS:
+        raise SQLAnalysisError(f"the SQL is {len(sql):,} characters; at most {MAX_SQL_CHARS:,} are read (a query "
+                               "longer than that is not one a person or a model writes)")
+    reader = Dialect.get_or_raise(dialect)
     try:
-        statements = sqlglot.parse(sql, read=dialect)
+        tokens = reader.tokenize(sql)
+        _check_depth(tokens)
+        statements = reader.parser().parse(tokens, sql)
+    except RecursionError:
+        raise SQLAnalysisError(TOO_DEEP) from None
     except ParseError as error:
         raise SQLAnalysisError(_parse_message(error, dialect)) from None
     except TokenError as error:
@@ -106,6 +126,14 @@ def _parse_uncached(sql: str, dialect: str) -> tuple[exp.Expression, ...]:
 
 # a 4-table join's tree holds ~65 KB: 2,048 of them ~130 MB
 _parse = lru_cache(maxsize=2048)(_parse_uncached)
+
+
+def _check_depth(tokens: list[Token]) -> None:
+    depth = 0
+    for token in tokens:
+        depth += 1 if token.token_type in _OPENS else -1 if token.token_type in _CLOSES else 0
+        if depth > MAX_DEPTH:
+            raise SQLAnalysisError(f"{TOO_DEEP} (line {token.line}, column {token.col})")
 
 
 def _parse_message(error: ParseError, dialect: str) -> str:
