@@ -55,8 +55,7 @@ def load_csv_catalog(location: Path) -> Catalog:
         with zipfile.ZipFile(location) as archive:
             return _load_export(_archive_root(archive, location), location.stem, location)
     except (zipfile.BadZipFile, lzma.LZMAError, EOFError) as error:
-        raise CatalogError(f"`{location}` is not a readable zip archive ({error}); zip the export's CSVs again") \
-            from None
+        raise CatalogError(f"`{location}` is not a readable zip ({error}); zip the export's CSVs again") from None
 
 
 def _archive_root(archive: zipfile.ZipFile, location: Path) -> zipfile.Path:
