@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from vgpt2_ext.catalog import load_catalog
+from vgpt2_ext.catalog import SAMPLE_CATALOG, load_catalog
 from vgpt2_ext.judge.prose import read_prose, sentences
 
 TABLE = yaml.safe_load((Path(__file__).parent / "phrasings.yaml").read_text(encoding="utf-8"))
@@ -20,7 +20,7 @@ ENTRIES = [entry for group in ("refusals", "wrong", "neutral") for entry in TABL
 
 @pytest.fixture(scope="module")
 def catalog():
-    return load_catalog()
+    return load_catalog(SAMPLE_CATALOG)
 
 
 def test_the_table_holds_at_least_twelve_refusal_shapes() -> None:
