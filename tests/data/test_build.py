@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from vgpt2_ext.catalog import SAMPLE_CATALOG
 from vgpt2_ext.data.build import targets
 from vgpt2_ext.data.registry import DATASET, ENTRY
 from vgpt2_ext.data.settings import CATEGORIES, MixSettings
@@ -131,7 +132,7 @@ def test_a_category_left_out_has_no_file_and_no_registry_entry(tmp_path, build):
 
 @pytest.mark.fixture
 def test_the_real_vista_export_builds_and_covers_far_more_tables_than_the_sample(tmp_path, build, vista_fixture):
-    sample = build(tmp_path / "sample", examples=300, workers=2).card
+    sample = build(tmp_path / "sample", catalog=str(SAMPLE_CATALOG), examples=300, workers=2).card
     real = build(tmp_path / "real", catalog=str(vista_fixture), context="pruned", examples=300, workers=2).card
     assert real["examples"] == 300
     assert real["coverage"]["objects_used"] > 3 * sample["coverage"]["objects_used"]

@@ -47,7 +47,7 @@ OBJECT_KINDS = ("table", "view")
 
 INCLUDED_KEYS = ("relationships", "rules", "examples")
 SourceLoader = Callable[[Path], Catalog]
-# libyaml's loader where PyYAML was built with it: the embedded default's annotations parse ten times faster
+# libyaml's loader where PyYAML was built with it: the embedded default's annotations parse five times faster
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
