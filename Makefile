@@ -48,11 +48,12 @@ $(STAMP): pyproject.toml
 	touch $@
 
 # `make data` always rebuilds; `make sft` rebuilds the dataset only when it is missing or older than what it is
-# made from: the catalog (CATALOG, a file or every file of a folder; the embedded sample by default), the seed
+# made from: the catalog (CATALOG, a file or every file of a folder; the embedded Vista catalog by default), the seed
 # material, the validation cases it is decontaminated against, the recipes and profiles, and the builder code;
 # or when its card says it was built from another catalog or other settings (`--if-stale`: CATALOG or ARGS
 # changed since, which no file date shows).
-CATALOG_FILES := $(if $(CATALOG),$(if $(wildcard $(CATALOG)/.),$(wildcard $(CATALOG)/*),$(CATALOG)),vgpt2_ext/sample/vista_sample.yaml)
+CATALOG_FILES := $(if $(CATALOG),$(if $(wildcard $(CATALOG)/.),$(wildcard $(CATALOG)/*),$(CATALOG)),\
+	vgpt2_ext/sample/vista.yaml vgpt2_ext/sample/vista_sample.yaml vgpt2_ext/sample/vista_export.zip)
 DATA_SOURCES := $(CATALOG_FILES) $(wildcard vgpt2_ext/seeds/*.yaml eval_suite/cases/*.yaml recipes/*.yaml \
 	recipes/profiles/*.yaml vgpt2_ext/data/*.py vgpt2_ext/data/builders/*.py)
 

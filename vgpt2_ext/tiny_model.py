@@ -2,8 +2,9 @@
 
 Why it exists: a fresh CPU-only machine with no network must be able to run the whole pipeline (`make all`)
 without downloading weights. It is not expected to write good SQL; it proves the plumbing. Its byte-level BPE
-tokenizer is trained on the project's own text (the sample catalog and the seed material the SFT data is built
-from, not the generated data, which may itself need this tokenizer), so sequences stay short,
+tokenizer is trained on the project's own text (the default catalog: its descriptions and the names of every
+object and column of the embedded Vista export; and the seed material the SFT data is built from, not the
+generated data, which may itself need this tokenizer), so sequences stay short,
 and it carries exactly the special tokens and chat template LLaMA-Factory's `qwen` template expects:
 `<|im_end|>` is the eos token (so the template's `replace_eos` adds nothing) and `<|endoftext|>` pads.
 The same seed and the same sources give byte-identical files. torch/transformers are imported inside the
@@ -20,8 +21,9 @@ from dataclasses import asdict, dataclass
 from hashlib import sha256
 from pathlib import Path
 
+from vgpt2_ext.catalog import DEFAULT_CATALOG, DEFAULT_EXPORT, SAMPLE_CATALOG
+
 DEFAULT_DIR = Path("models/tiny-qwen2")
-SAMPLE_CATALOG = Path(__file__).parent / "sample" / "vista_sample.yaml"
 SEEDS_DIR = Path(__file__).parent / "seeds"
 PROVENANCE_FILE = "vgpt2_tiny.json"
 ENDOFTEXT, IM_START, IM_END = "<|endoftext|>", "<|im_start|>", "<|im_end|>"
@@ -51,14 +53,21 @@ class TinySpec:
 
 
 def default_sources() -> list[Path]:
-    """The sample catalog and the SFT seed material (question phrasings, SQL), in a fixed order."""
-    return [SAMPLE_CATALOG, *sorted(SEEDS_DIR.glob("*.yaml"))]
+    """The default catalog (its overlay, the sample it includes, the export it lays over) and the SFT seed
+    material (question phrasings, SQL), in a fixed order."""
+    return [DEFAULT_CATALOG, SAMPLE_CATALOG, DEFAULT_EXPORT, *sorted(SEEDS_DIR.glob("*.yaml"))]
 
 
 def corpus_lines(sources: Sequence[Path]) -> list[str]:
-    """Text to train the tokenizer on: YAML/text files line by line, JSON/JSONL files by their string values."""
+    """Text to train the tokenizer on: YAML/text files line by line, JSON/JSONL files by their string values, a
+    zipped catalog export as one line per object (its name and its column names, as prompts show them)."""
     lines: list[str] = []
     for source in sources:
+        if Path(source).suffix == ".zip":
+            from vgpt2_ext.catalog import load_catalog
+
+            lines += [" ".join((obj.name, *obj.column_names)) for obj in load_catalog(source).objects]
+            continue
         text = Path(source).read_text(encoding="utf-8")
         if Path(source).suffix in (".json", ".jsonl"):
             rows = [json.loads(line) for line in text.splitlines() if line.strip()]

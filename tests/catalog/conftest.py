@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from vgpt2_ext.catalog import Catalog, load_catalog
+from vgpt2_ext.catalog import DEFAULT_CATALOG, DEFAULT_EXPORT, SAMPLE_CATALOG, Catalog, load_catalog
 
 DATA = Path(__file__).resolve().parent / "data"
 REDGATE_DDL = DATA / "ddl" / "redgate"
@@ -32,7 +32,19 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 @pytest.fixture(scope="session")
 def sample() -> Catalog:
-    return load_catalog()
+    return load_catalog(SAMPLE_CATALOG)
+
+
+@pytest.fixture(scope="session")
+def default() -> Catalog:
+    """The embedded default: the zipped real export with the sample and more descriptions laid over it."""
+    return load_catalog(DEFAULT_CATALOG)
+
+
+@pytest.fixture(scope="session")
+def export() -> Catalog:
+    """The embedded export alone (vgpt2_ext/sample/vista_export.zip), as the default overlay's source."""
+    return load_catalog(DEFAULT_EXPORT)
 
 
 @pytest.fixture(scope="session")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -98,6 +99,39 @@ def test_a_malformed_export_fails_with_the_file_and_row_named(tmp_path, case):
         load_catalog(folder)
     for part in case["error"]:
         assert part in str(raised.value)
+
+
+# -- the same export zipped ------------------------------------------------------------------------------
+def _zip(path: Path, files: dict[str, str], folder: str = "") -> Path:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_LZMA) as archive:
+        for name, text in files.items():
+            archive.writestr(folder + name, text)
+    return path
+
+
+@pytest.mark.parametrize("folder", ["", "export/"], ids=["CSVs at the top", "CSVs in one folder"])
+def test_a_zipped_export_loads_as_the_folder_does(tmp_path, small, folder):
+    zipped = load_catalog(_zip(tmp_path / "export.zip", SMALL_EXPORT, folder))
+    assert zipped.objects == small.objects
+    assert (zipped.name, zipped.source) == ("export", str(tmp_path / "export.zip"))
+
+
+def test_a_malformed_row_inside_a_zip_names_the_member_and_row(tmp_path):
+    columns = SMALL_EXPORT["information_schema_columns.csv"] + "Viewpoint,dbo,bAPTH,Memo,7,MAYBE,varchar,30,,,\n"
+    path = _zip(tmp_path / "export.zip", {**SMALL_EXPORT, "information_schema_columns.csv": columns})
+    with pytest.raises(CatalogError, match=r"export\.zip/information_schema_columns\.csv` row 15: IS_NULLABLE"):
+        load_catalog(path)
+
+
+@pytest.mark.parametrize(("content", "error"), [
+    ({"readme.txt": "no export here"}, "holds no `information_schema_columns.csv` at its top or in a folder"),
+    (None, "is not a readable zip"),
+], ids=["a zip without the columns CSV", "a file that is no zip"])
+def test_a_zip_that_holds_no_export_is_one_clear_error(tmp_path, content, error):
+    path = tmp_path / "export.zip"
+    _zip(path, content) if content else path.write_bytes(b"PK not really a zip")
+    with pytest.raises(CatalogError, match=error):
+        load_catalog(path)
 
 
 # -- the real Vista export ------------------------------------------------------------------------------

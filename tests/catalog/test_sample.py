@@ -1,8 +1,11 @@
-"""The embedded sample catalog: true to real Vista (checked against the real export when present), fully
-described, and its curated examples correct against it in the house style."""
+"""The embedded catalogs. The small standalone sample: true to real Vista (checked against the real export when
+present), fully described, and its curated examples correct against it in the house style. The default: the
+zipped export, equal to the fixture byte for byte, with the sample and the overlay's descriptions laid over it,
+every name they use real and every core module described."""
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -12,9 +15,12 @@ from sqlglot import exp
 from sqlglot.errors import OptimizeError
 from sqlglot.optimizer.qualify import qualify
 
-from vgpt2_ext.catalog import Catalog
+from vgpt2_ext.catalog import DEFAULT_CATALOG, DEFAULT_EXPORT, Catalog
+from vgpt2_ext.catalog.model import SURROGATE_COLUMNS
 
 FACTS = yaml.safe_load((Path(__file__).resolve().parent / "data" / "sample.yaml").read_text(encoding="utf-8"))
+OVERLAY = yaml.safe_load(DEFAULT_CATALOG.read_text(encoding="utf-8"))
+CORE_MODULES = ("AP", "AR", "JC", "PR", "GL", "SL", "PO", "EM", "IN", "HQ", "PM")
 
 
 def test_every_sample_object_exists_in_the_real_export_as_the_same_kind(sample, vista):
@@ -64,14 +70,82 @@ def test_examples_cover_every_module_with_at_least_twenty(sample):
     assert set(FACTS["example_modules"]) <= modules
 
 
-def test_every_example_is_correct_against_the_catalog_in_the_house_style(sample):
-    assert {e.question: _problems(sample, e.sql) for e in sample.examples} == {
-        e.question: [] for e in sample.examples}
+@pytest.mark.parametrize("name", ["sample", "default"])
+def test_every_example_is_correct_against_the_catalog_in_the_house_style(request, name):
+    catalog = request.getfixturevalue(name)
+    assert {e.question: _problems(catalog, e.sql) for e in catalog.examples} == {
+        e.question: [] for e in catalog.examples}
 
 
 @pytest.mark.cases("sample.yaml", "bad_examples")
 def test_the_example_checks_reject_a_wrong_query(sample, case):
     assert any(case["problem"] in problem for problem in _problems(sample, case["sql"]))
+
+
+# -- the default: the zipped export with the overlay ------------------------------------------------------
+def test_the_embedded_export_holds_the_fixtures_csvs_byte_for_byte(vista_fixture):
+    with zipfile.ZipFile(DEFAULT_EXPORT) as archive:
+        zipped = {name: archive.read(name) for name in archive.namelist()}
+    assert zipped == {path.name: path.read_bytes() for path in sorted(vista_fixture.glob("*.csv"))}
+
+
+def test_the_embedded_export_loads_to_the_catalog_the_fixture_loads_to(export, vista):
+    assert export.objects == vista.objects
+
+
+def test_the_embedded_export_stays_a_few_hundred_kilobytes():
+    assert DEFAULT_EXPORT.stat().st_size < 500_000
+
+
+def test_the_default_is_the_whole_export_with_the_samples_words_codes_rules_and_examples(default, export, sample):
+    assert [obj.name for obj in default.objects] == [obj.name for obj in export.objects]
+    for obj in sample.objects:
+        laid = default.object(obj.name)
+        assert laid.description == obj.description, obj.name
+        assert [(c.description, c.codes) for c in obj.columns] == [
+            (laid.column(c.name).description, laid.column(c.name).codes) for c in obj.columns], obj.name
+    assert (default.rules, default.examples, default.style) == (sample.rules, sample.examples, sample.style)
+
+
+def test_every_sample_column_has_the_embedded_exports_type(sample, export):
+    wrong = [(obj.name, c.name) for obj in sample.objects for c in obj.columns
+             if (c.sql_type, c.domain, c.nullable) != _facts(export.column(obj.name, c.name))]
+    assert wrong == []
+
+
+def test_every_object_and_column_the_overlay_describes_exists_in_the_export(export):
+    missing = [(name, column) for name, spec in OVERLAY["objects"].items()
+               for column in [None, *(spec.get("columns") or {})]
+               if export.find(name) is None or (column and export.column(name, column) is None)]
+    assert missing == []
+
+
+def test_the_overlays_keys_are_the_exports_own_or_replace_a_surrogate(export):
+    for name, spec in OVERLAY["objects"].items():
+        real = {frozenset(key) for key in export.object(name).join_keys}
+        assert all(frozenset(key) in real for key in spec.get("keys", ())) or not real, name
+
+
+def test_at_least_a_hundred_objects_are_described_across_every_core_module(default):
+    described = [obj for obj in default.queryable if obj.description]
+    assert len(described) >= 100
+    per_module = {module: sum(obj.module == module for obj in described) for module in CORE_MODULES}
+    assert min(per_module.values()) >= 3, per_module
+
+
+def test_every_described_object_has_its_key_and_other_columns_described_in_words(default):
+    for obj in (obj for obj in default.queryable if obj.description):
+        key = [name for name in obj.key if name.lower() not in SURROGATE_COLUMNS]
+        described = [c for c in obj.columns if c.description]
+        assert [name for name in key if not obj.column(name).description] == [], obj.name
+        others = [c for c in obj.columns if c.name not in key and c.name.lower() not in SURROGATE_COLUMNS]
+        assert any(c.description for c in others) or not others, obj.name
+        assert all(len(text) >= 10 and text.endswith(".")
+                   for text in [obj.description, *(c.description for c in described)]), obj.name
+
+
+def _facts(column):
+    return (column.sql_type, column.domain, column.nullable) if column else None
 
 
 # -- the example checks -----------------------------------------------------------------------------------
@@ -87,8 +161,10 @@ def _problems(catalog: Catalog, sql: str) -> list[str]:
 
 
 def _column_problems(catalog: Catalog, tree: exp.Expression) -> list[str]:
+    named = {table.name.lower() for table in tree.find_all(exp.Table)}  # 3,000 objects make qualify slow
+    schema = {name: columns for name, columns in catalog.sqlglot_schema.items() if name.lower() in named}
     try:
-        qualify(tree.copy(), schema=catalog.sqlglot_schema, dialect="tsql", validate_qualify_columns=True)
+        qualify(tree.copy(), schema=schema, dialect="tsql", validate_qualify_columns=True)
     except OptimizeError as error:
         return [f"unknown column or table: {error}"]
     return []

@@ -129,3 +129,42 @@ def test_an_edited_catalog_file_is_reloaded(write):
     later = path.stat().st_mtime + 5
     os.utime(path, (later, later))
     assert load_catalog(path).object("bX").column_names == ("A", "B")
+
+
+# -- include: one file's annotations laid under another's ----------------------------------------------------
+ANNOTATIONS = """
+name: ignored
+style: {require_nolock: false}
+objects:
+  APTH:
+    description: AP invoice headers.
+    columns:
+      OpenYN: {description: Open balance left.}
+rules:
+  - {id: open_ap_invoices, table: APTH, text: Open invoices., predicate: "APTH.OpenYN = 'Y'"}
+"""
+
+
+def test_include_lays_another_files_objects_rules_and_style_under_the_overlays_own(write, tmp_path):
+    (tmp_path / "annotations.yaml").write_text(ANNOTATIONS, encoding="utf-8")
+    catalog = load_catalog(write("name: annotated\nsource: {ddl}\ninclude: [annotations.yaml]\n"
+                                 "style: {prefer_views: false}\nobjects:\n  GLAC: {description: GL accounts.}\n"))
+    assert (catalog.name, catalog.object("bAPTH").description) == ("annotated", "AP invoice headers.")
+    assert catalog.column("APTH", "OpenYN").description == "Open balance left."
+    assert catalog.object("GLAC").description == "GL accounts."
+    assert [rule.id for rule in catalog.rules] == ["open_ap_invoices"]
+    assert (catalog.style.prefer_views, catalog.style.require_nolock) == (False, False)
+
+
+@pytest.mark.parametrize(("included", "error"), [
+    (None, "key `include`: catalog file `"),
+    ("include: [other.yaml]\n", "includes other files itself; include each one directly"),
+    ("objects:\n  apth: {description: Twice.}\n", "objects ['apth'] are described both here and in an included file"),
+], ids=["a missing file", "an include inside an include", "one object described in both files"])
+def test_a_wrong_include_fails_naming_the_file(write, tmp_path, included, error):
+    if included is not None:
+        (tmp_path / "annotations.yaml").write_text(included, encoding="utf-8")
+    path = write("source: {ddl}\ninclude: [annotations.yaml]\nobjects:\n  APTH: {description: Here.}\n")
+    with pytest.raises(CatalogError) as raised:
+        load_catalog(path)
+    assert str(path) in str(raised.value) and error in str(raised.value)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from vgpt2_ext.catalog import load_catalog
+from vgpt2_ext.catalog import SAMPLE_CATALOG, load_catalog
 from vgpt2_ext.data.pipeline import DataRun, run_build
 from vgpt2_ext.data.seeds import load_seeds
 from vgpt2_ext.data.settings import DataSettings
@@ -35,7 +35,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 @pytest.fixture(scope="session")
 def sample():
-    return load_catalog()
+    return load_catalog(SAMPLE_CATALOG)
 
 
 @pytest.fixture(scope="session")

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from vgpt2_ext.atomic import check_set
+from vgpt2_ext.catalog import SAMPLE_CATALOG
 from vgpt2_ext.data.build import targets
 from vgpt2_ext.data.pipeline import MANIFEST
 from vgpt2_ext.data.registry import DATASET, ENTRY
@@ -139,7 +140,7 @@ def test_a_category_left_out_keeps_its_entry_with_an_empty_file_so_the_registry_
 
 @pytest.mark.fixture
 def test_the_real_vista_export_builds_and_covers_far_more_tables_than_the_sample(tmp_path, build, vista_fixture):
-    sample = build(tmp_path / "sample", examples=300, workers=2).card
+    sample = build(tmp_path / "sample", catalog=str(SAMPLE_CATALOG), examples=300, workers=2).card
     real = build(tmp_path / "real", catalog=str(vista_fixture), context="pruned", examples=300, workers=2).card
     assert real["examples"] == 300
     assert real["coverage"]["objects_used"] > 3 * sample["coverage"]["objects_used"]

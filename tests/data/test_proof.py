@@ -7,6 +7,7 @@ import json
 import pytest
 import yaml
 
+from vgpt2_ext.catalog import SAMPLE_CATALOG
 from vgpt2_ext.data.example import Example
 from vgpt2_ext.data.proof import REASONS
 from vgpt2_ext.data.prover import Prover
@@ -51,7 +52,8 @@ def test_a_planted_bad_seed_apth_status_is_rejected_with_its_reason(tmp_path, bu
         "sql": "SELECT APTH.APTrans FROM APTH WITH (NOLOCK) WHERE APTH.APCo = {co} AND APTH.Status < 3",
     }]}), encoding="utf-8")
     only_sql = MixSettings(**{category: float(category == "sql_generation") for category in CATEGORIES})
-    result = build(tmp_path / "out", seeds_dir=str(folder), examples=80, seed_weight=60, mix=only_sql)
+    result = build(tmp_path / "out", catalog=str(SAMPLE_CATALOG), seeds_dir=str(folder), examples=80, seed_weight=60,
+                   mix=only_sql)  # on the sample's 27 views the seed is drawn often enough to meet its proof
     rejected = result.card["rejected"]["unknown_column"]
     assert rejected["count"] > 0
     assert any("planted_apth_status" in text and "Status" in text for text in rejected["examples"])

@@ -7,15 +7,16 @@ from pathlib import Path
 import pytest
 
 from eval_suite.lint import lint_cases
-from vgpt2_ext.catalog import load_catalog
+from vgpt2_ext.catalog import SAMPLE_CATALOG, load_catalog
 from vgpt2_ext.judge import load_cases
 
 REPO = Path(__file__).resolve().parents[2]
 SQL_CASES = REPO / "eval_suite" / "cases" / "sql_generation.yaml"
 
 
-def test_the_shipped_cases_are_sound_on_the_sample_catalog() -> None:
-    assert lint_cases(load_cases(REPO / "eval_suite" / "cases"), load_catalog()) == []
+@pytest.mark.parametrize("catalog", [None, SAMPLE_CATALOG], ids=["the default (real Vista)", "the small sample"])
+def test_the_shipped_cases_are_sound_on_the_embedded_catalogs(catalog: Path | None) -> None:
+    assert lint_cases(load_cases(REPO / "eval_suite" / "cases"), load_catalog(catalog)) == []
 
 
 @pytest.mark.fixture
@@ -53,7 +54,7 @@ def planted(tmp_path: Path, old: str, new: str) -> Path:
 def test_a_planted_mistake_fails_lint_naming_file_case_and_name(tmp_path: Path, old: str, new: str,
                                                                  message: str) -> None:
     path = planted(tmp_path, old, new)
-    problems = lint_cases(load_cases(path), load_catalog())
+    problems = lint_cases(load_cases(path), load_catalog(SAMPLE_CATALOG))
     assert problems and all(problem.startswith(f"`{path}` case `") for problem in problems), problems
     assert message in problems[0], problems
 
@@ -71,7 +72,7 @@ cases:
     question: "Fix this query, please."
     gold_sql: "SELECT Job FROM JCJM WITH (NOLOCK) WHERE JCCo = 1"
 """, encoding="utf-8")
-    problems = lint_cases(load_cases(path), load_catalog())
+    problems = lint_cases(load_cases(path), load_catalog(SAMPLE_CATALOG))
     assert [p.split(": ", 1)[1] for p in problems] == [
         "the broken query has no defect the judge can see", "an error-correction question must carry the broken query"]
 
@@ -85,11 +86,11 @@ cases:
     question: "What does APTH.InvNum hold, and what is in the APCM table?"
     expect: {refusal: true, forbid: [APTH.InvNum], suggest: [APTH.APRef]}
 """, encoding="utf-8")
-    problems = lint_cases(load_cases(path), load_catalog())
+    problems = lint_cases(load_cases(path), load_catalog(SAMPLE_CATALOG))
     assert len(problems) == 1 and "key `question`: names `APCM`" in problems[0]
 
 
 def test_an_expected_join_must_be_a_pair_of_a_known_join_path(tmp_path: Path) -> None:
     path = planted(tmp_path, "tables: [APTH, APVM]", 'tables: [APTH, APVM]\n      joins: ["APTH.Vendor = APVM.Name"]')
-    problems = lint_cases(load_cases(path), load_catalog())
+    problems = lint_cases(load_cases(path), load_catalog(SAMPLE_CATALOG))
     assert any("`APTH.Vendor = APVM.Name` is not a column pair of any join path" in p for p in problems), problems

@@ -8,7 +8,7 @@ import pytest
 
 from eval_suite.suite import Outcome, gate_failures, score_cases, summarise
 from vgpt2_ext.backends.responses import load_responses
-from vgpt2_ext.catalog import load_catalog
+from vgpt2_ext.catalog import SAMPLE_CATALOG, load_catalog
 from vgpt2_ext.judge import Verdict, load_cases, passes
 from vgpt2_ext.judge.settings import GateSettings, ValidateSettings
 
@@ -69,16 +69,17 @@ def test_the_suite_has_the_earlier_ids_and_counts(sample_cases) -> None:
     assert sorted(ids) == sorted(expected)
 
 
-def test_ideal_answers_pass_every_case_with_full_marks(sample_cases) -> None:
+@pytest.mark.parametrize("catalog", [None, SAMPLE_CATALOG], ids=["the default (real Vista)", "the small sample"])
+def test_ideal_answers_pass_every_case_with_full_marks(sample_cases, catalog) -> None:
     settings = ValidateSettings()
     answers = load_responses(Path(__file__).parent / "ideal_answers.jsonl")
-    outcomes = score_cases(sample_cases, answers, load_catalog(), settings)
+    outcomes = score_cases(sample_cases, answers, load_catalog(catalog), settings)
     assert [(o.id, o.verdict.reasons) for o in outcomes if o.score < 1] == []
     assert summarise(outcomes, settings).passed == 49
 
 
 def test_a_missing_response_scores_zero_with_its_reason(sample_cases) -> None:
-    outcomes = score_cases(sample_cases[:2], {}, load_catalog(), ValidateSettings())
+    outcomes = score_cases(sample_cases[:2], {}, load_catalog(SAMPLE_CATALOG), ValidateSettings())
     assert [(o.score, o.passed, o.verdict.reasons) for o in outcomes] == [(0.0, False, ("answered: no response",))] * 2
 
 

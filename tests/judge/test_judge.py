@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from vgpt2_ext.catalog import load_catalog
+from vgpt2_ext.catalog import SAMPLE_CATALOG, load_catalog
 from vgpt2_ext.judge import Verdict, judge, load_cases, passes
 from vgpt2_ext.judge import checks as checks_module
 from vgpt2_ext.judge.settings import ThresholdSettings
@@ -25,7 +25,7 @@ CASES = {case.id: case for case in load_cases(REPO / "eval_suite" / "cases")}
 
 @pytest.fixture(scope="module")
 def catalog():
-    return load_catalog()
+    return load_catalog(SAMPLE_CATALOG)
 
 
 @pytest.mark.parametrize("entry", ENTRIES, ids=[entry["title"] for entry in ENTRIES])

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from vgpt2_ext.catalog import load_catalog
+from vgpt2_ext.catalog import SAMPLE_CATALOG, load_catalog
 from vgpt2_ext.judge.prose import question_referents, read_prose, sentences
 
 TABLE = yaml.safe_load((Path(__file__).parent / "phrasings.yaml").read_text(encoding="utf-8"))
@@ -21,7 +21,7 @@ ENTRIES = [entry for group in ("refusals", "wrong", "neutral", "references") for
 
 @pytest.fixture(scope="module")
 def catalog():
-    return load_catalog()
+    return load_catalog(SAMPLE_CATALOG)
 
 
 def test_the_table_holds_at_least_twelve_refusal_shapes() -> None:

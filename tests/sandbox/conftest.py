@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from vgpt2_ext.catalog import Catalog, load_catalog
+from vgpt2_ext.catalog import SAMPLE_CATALOG, Catalog, load_catalog
 from vgpt2_ext.sandbox import Limits, Sandbox
 
 CASES = Path(__file__).parent / "cases"
@@ -46,7 +46,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 @pytest.fixture(scope="session")
 def sample() -> Catalog:
-    return load_catalog()
+    return load_catalog(SAMPLE_CATALOG)
 
 
 @pytest.fixture(scope="session")

@@ -152,8 +152,8 @@ def test_the_same_seed_builds_the_same_database(sample: Catalog, sample_sandbox:
 
 
 def test_another_process_with_another_hash_seed_builds_the_same_rows(sample_sandbox: Sandbox) -> None:
-    code = ("import json; from vgpt2_ext.catalog import load_catalog; from vgpt2_ext.sandbox import Sandbox; "
-            "s = Sandbox(load_catalog()); s.materialise(); "
+    code = ("import json; from vgpt2_ext.catalog import SAMPLE_CATALOG, load_catalog; "
+            "from vgpt2_ext.sandbox import Sandbox; s = Sandbox(load_catalog(SAMPLE_CATALOG)); s.materialise(); "
             "print(json.dumps({k: v for k, v in s.snapshot().items() if not k.startswith('<')}, default=str))")
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True).stdout

@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from vgpt2_ext.catalog import load_catalog
+from vgpt2_ext.catalog import SAMPLE_CATALOG, load_catalog
 from vgpt2_ext.errors import SandboxError
 from vgpt2_ext.sandbox import Limits, RunError, Sandbox, database, guard
 from vgpt2_ext.sandbox.generate import generate
@@ -105,7 +105,7 @@ def test_duckdbs_parser_lets_a_select_through() -> None:
                                  "CREATE TABLE evil AS SELECT 1 AS a"])
 def test_a_write_that_reached_execution_is_rolled_back(sql: str) -> None:
     con = database.connect(64)
-    spec = DataPlan(load_catalog()).spec("bHQCO")
+    spec = DataPlan(load_catalog(SAMPLE_CATALOG)).spec("bHQCO")  # the sample's bHQCO references no table
     database.create_table(con, spec, generate(spec, {}, random.Random(0)))
     before = database.snapshot(con)
     assert before["bHQCO"][0] == 4

@@ -296,8 +296,9 @@ class Catalog:
 
     @cached_property
     def sqlglot_schema(self) -> dict[str, dict[str, str]]:
-        """The one export to the shape sqlglot's optimizer wants: {object: {column: type}}."""
-        return {obj.name: {c.name: sqlglot_type(c) for c in obj.columns} for obj in self.objects}
+        """The one export to the shape sqlglot's optimizer wants: {object: {column: type}}. Objects without a
+        known column (real Vista lists a few such views) are left out: sqlglot cannot hold them."""
+        return {obj.name: {c.name: sqlglot_type(c) for c in obj.columns} for obj in self.objects if obj.columns}
 
     @cached_property
     def fingerprint(self) -> str:

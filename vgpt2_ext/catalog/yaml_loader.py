@@ -6,6 +6,10 @@ loads that export first and then adds descriptions, modules, keys, codes, rules 
 the export already has. It never invents an object or column the export lacks (that is an error naming
 both), and the export's facts (types, domains, nullability) win over the overlay's: a YAML written for
 one Vista version stays usable on another whose column lengths differ.
+
+`include: [other.yaml]` lays another file's objects, relationships, rules, examples and style under this
+file's own (its name and source do not matter), so one set of descriptions serves both a standalone catalog
+and an overlay: the embedded default (`vista.yaml`) includes the standalone sample (`vista_sample.yaml`).
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ from vgpt2_ext.catalog.model import (
 from vgpt2_ext.errors import CatalogError
 from vgpt2_ext.reading import read_yaml
 
-TOP_KEYS = ("name", "source", "style", "objects", "relationships", "rules", "examples")
+TOP_KEYS = ("name", "source", "include", "style", "objects", "relationships", "rules", "examples")
 OBJECT_KEYS = ("base", "kind", "module", "description", "keys", "columns")
 COLUMN_KEYS = ("type", "domain", "nullable", "description", "codes")
 RULE_KEYS = ("id", "table", "text", "predicate", "measure")
@@ -40,13 +44,13 @@ RELATIONSHIP_KEYS = ("child", "columns", "parent", "parent_columns")
 EXAMPLE_KEYS = ("question", "sql", "category")
 OBJECT_KINDS = ("table", "view")
 
+INCLUDED_KEYS = ("relationships", "rules", "examples")
 SourceLoader = Callable[[Path], Catalog]
 
 
 def load_yaml_catalog(path: Path, load_source: SourceLoader | None = None) -> Catalog:
     """Load `path`; `load_source(path)` loads the export an overlay names (injected to avoid a cycle)."""
-    spec = _read(path)
-    _check_keys(spec, TOP_KEYS, f"`{path}`")
+    spec = _with_includes(_read(path), path)
     objects_spec = _mapping(spec.get("objects"), f"`{path}` key `objects`")
     base = _source(spec, path, load_source) if "source" in spec else None
     objects = _overlay(base, objects_spec, path) if base else tuple(_objects(objects_spec, path))
@@ -72,6 +76,38 @@ def _read(path: Path) -> dict[str, Any]:
     if not isinstance(spec, dict):
         raise CatalogError(f"`{path}` must hold a mapping with `objects:`, got {type(spec).__name__}")
     return spec
+
+
+def _with_includes(spec: dict[str, Any], path: Path) -> dict[str, Any]:
+    """`spec` with the objects, relationships, rules, examples and style of the files it includes laid under its
+    own. An object described in two of the files is an error: there is one place to look for its words."""
+    _check_keys(spec, TOP_KEYS, f"`{path}`")
+    merged = dict(spec)
+    for name in _list(spec.get("include"), path, "include"):
+        included_path = (path.parent / Path(str(name)).expanduser()).resolve()
+        where = f"`{path}` key `include`"
+        try:
+            included = _read(included_path)
+        except CatalogError as error:
+            raise CatalogError(f"{where}: {error}") from None
+        _check_keys(included, TOP_KEYS, f"`{included_path}`")
+        if "include" in included:
+            raise CatalogError(f"{where}: `{included_path}` includes other files itself; include each one directly")
+        merged["objects"] = _merge_objects(_mapping(included.get("objects"), f"`{included_path}` key `objects`"),
+                                           _mapping(merged.get("objects"), f"`{path}` key `objects`"), path)
+        for key in INCLUDED_KEYS:
+            merged[key] = _list(included.get(key), included_path, key) + _list(merged.get(key), path, key)
+        merged["style"] = {**_mapping(included.get("style"), f"`{included_path}` key `style`"),
+                           **_mapping(merged.get("style"), f"`{path}` key `style`")}
+    return merged
+
+
+def _merge_objects(first: dict[str, Any], then: dict[str, Any], path: Path) -> dict[str, Any]:
+    twice = sorted({str(n).lower() for n in first} & {str(n).lower() for n in then})
+    if twice:
+        raise CatalogError(f"`{path}`: objects {twice} are described both here and in an included file; "
+                           "describe each object in one file")
+    return {**first, **then}
 
 
 def _check_keys(spec: Any, allowed: tuple[str, ...], where: str) -> None:

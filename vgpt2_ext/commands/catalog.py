@@ -6,7 +6,7 @@
     vgpt2 catalog rules                          # business rules and house style
     vgpt2 catalog show bAPTH --catalog ../shared/fixtures/vista    # any catalog: YAML, CSV export, DDL
 
-Every subcommand reads the embedded sample catalog unless `--catalog PATH` names another.
+Every subcommand reads the embedded default catalog (real Vista, described) unless `--catalog PATH` names another.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--catalog", metavar="PATH", default=None,
                         help="a catalog YAML, a folder of INFORMATION_SCHEMA CSVs, or T-SQL DDL "
-                             "(default: the embedded Vista sample)")
+                             "(default: the embedded Vista catalog)")
     parser = subparsers.add_parser("catalog", help="inspect the schema catalog", description=__doc__,
                                    formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="catalog_command", required=True, metavar="SUBCOMMAND")

@@ -1,6 +1,6 @@
 """`vgpt2 data build`: build, prove and register the SFT examples (what `make data` runs).
 
-    vgpt2 data build                                          # embedded sample catalog, tiny-cpu profile
+    vgpt2 data build                                          # embedded Vista catalog, tiny-cpu profile
     vgpt2 data build --catalog ../shared/fixtures/vista vgpt2.data.examples=20000   # = vgpt2.catalog=PATH
 
 Writes dataset_info/vgpt2_sft*.jsonl, their dataset_info.json entries and DATA_CARD.md/.json, then prints a

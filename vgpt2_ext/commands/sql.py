@@ -35,7 +35,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     common.add_argument("sql", metavar="SQL", help="the T-SQL text, or `-` to read it from standard input")
     common.add_argument("--catalog", metavar="PATH", default=None,
                         help="a catalog YAML, a folder of INFORMATION_SCHEMA CSVs, or T-SQL DDL "
-                             "(default: the embedded Vista sample)")
+                             "(default: the embedded Vista catalog)")
     parser = subparsers.add_parser("sql", help="check a query against the catalog, or run it in the sandbox",
                                    description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     actions = parser.add_subparsers(dest="sql_command", required=True, metavar="SUBCOMMAND")

@@ -22,7 +22,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--seed", type=int, default=0, help="seed of the weight initialisation (default: 0)")
     parser.add_argument("--text", type=Path, action="append", metavar="FILE",
                         help="tokenizer training text (YAML/text, or JSON/JSONL string values); repeatable. "
-                             "Default: the sample catalog and vgpt2_ext/seeds/*.yaml")
+                             "Default: the default catalog (overlay, sample, the export's names) and "
+                             "vgpt2_ext/seeds/*.yaml")
     parser.set_defaults(func=_build)
 
 

@@ -67,13 +67,13 @@ def card_data(report: BuildReport, rows: Sequence[dict], catalog: Catalog, setti
               tokenizer_note: str, lengths: dict[str, list[int]], context: str, cases_path: str | None,
               cases: int, source: str | None) -> dict:
     """Everything the card shows, as JSON-able data (the Markdown is rendered from it). `source` is the
-    catalog as the recipe names it (null: the embedded sample), so the card does not depend on the checkout's
+    catalog as the recipe names it (null: the embedded default), so the card does not depend on the checkout's
     location."""
     used = {t for r in rows for t in r["tables"]}
     queryable = {o.name for o in catalog.queryable}
     return {
         "examples": len(rows),
-        "catalog": {"name": catalog.name, "source": source or "embedded sample",
+        "catalog": {"name": catalog.name, "source": source or "embedded default",
                     "fingerprint": catalog.fingerprint, "objects": len(catalog.objects)},
         "settings": {"seed": settings.seed, "target": settings.examples, "mix": settings.mix.weights(),
                      "paraphrases": settings.paraphrases, "schema_context": context},

@@ -146,6 +146,6 @@ def _decontaminator(data) -> Decontaminator | None:
 
 
 def _shown(settings) -> dict:
-    return {"pairs": dataclasses.asdict(settings.pairs), "catalog": settings.catalog or "embedded sample",
+    return {"pairs": dataclasses.asdict(settings.pairs), "catalog": settings.catalog or "embedded default",
             "decontaminate": settings.data.decontaminate,
             "thresholds": dataclasses.asdict(settings.validate.thresholds)}

@@ -5,7 +5,8 @@ company's group columns, then the rest): pick a parent row that agrees with what
 preferring the row's own company and what earlier parent rows suggested for same-named columns, and copy
 its key. APTL takes an APTH row (APCo, Mth, APTrans), then that company's phase group from HQCO, then a
 JCJP phase of that group, then a GLAC account of the same company. (2) Unique keys: the free key columns
-but the last are drawn, the last is numbered within the others (APTrans 1, 2, 3 per APCo and Mth).
+but the last are drawn, the last is numbered within the others (APTrans 1, 2, 3 per APCo and Mth), unless it
+is a month, which is drawn too.
 (3) Everything else: codes in turn (so every code appears), company and group columns from the row's
 company, NULLs in a share of nullable columns, the rest by domain and type. A row whose key is taken is
 dropped."""
@@ -21,6 +22,9 @@ from vgpt2_ext.sandbox.values import NULL_SHARE, draw, nth
 Row = tuple[object, ...]
 _UNSET = object()
 _EXHAUSTED = object()  # the table's key has no more values (HQCO has one row per company)
+# a month ending a key is drawn, not numbered newest first: monthly rows of one vendor, job or account (APVA,
+# JCCP, GLBL) then span the two years, and so do the invoices that must match one (APTH -> APVA on the month)
+DRAWN_KEY_DOMAIN = "bmonth"
 
 
 def generate(spec: TableSpec, parents: dict[str, list[Row]], rng: random.Random) -> list[Row]:
@@ -123,6 +127,10 @@ class _Builder:
         for key in self.spec.keys:
             free = [i for i in key if row[i] is _UNSET]
             if not free:
+                continue
+            if self.spec.columns[free[-1]].domain == DRAWN_KEY_DOMAIN:  # a repeated key is dropped in `accept`
+                for i in free:
+                    row[i] = self._value(i, row)
                 continue
             for i in free[:-1]:
                 row[i] = self._value(i, row)
