@@ -90,8 +90,7 @@ def ground(sql: str | Analysis, catalog: Catalog) -> Grounding:
     """
     analysis = sql if isinstance(sql, Analysis) and sql.catalog == catalog.fingerprint else None
     analysis = analysis or analyze(sql.sql if isinstance(sql, Analysis) else sql, catalog)
-    unknowns = [Unknown("table", name, None, tuple(catalog.suggest_objects(name)))
-                for name in analysis.unknown_tables]
+    unknowns = [Unknown("table", name, None, object_suggestions(catalog, name)) for name in analysis.unknown_tables]
     for column in analysis.columns:
         unknown = _column(column, analysis, catalog)
         if unknown is not None:
@@ -140,6 +139,13 @@ def column_suggestions(catalog: Catalog, owners: tuple[str, ...], column: str,
         found = [f"{obj.name}.{name}" for obj in related if obj.module in modules
                  for name in obj.suggest_columns(column, n=1)]
     return tuple(dict.fromkeys(found))[:SUGGESTIONS]
+
+
+@per_catalog(maxsize=4096)
+def object_suggestions(catalog: Catalog, name: str) -> tuple[str, ...]:
+    """The catalog objects closest to a missing table name, looked up once per catalog and name: a fuzzy match
+    over every object name (tens of milliseconds on the real Vista export), and invented names recur."""
+    return tuple(catalog.suggest_objects(name))
 
 
 @per_catalog(maxsize=4096)
