@@ -36,12 +36,16 @@ class Shape:
     ranking: bool
     columns: dict[str, str | None]
     tags: dict[str, str] = field(default_factory=dict)
+    registered: dict | None = None  # the dataset_info.json entry it was read from
 
     def describe(self) -> str:
         return f"{self.formatting}{' ranking' if self.ranking else ' SFT'}"
 
     def entry(self, file_name: str) -> dict:
-        """The `dataset_info.json` entry LLaMA-Factory reads a file of this shape with."""
+        """The `dataset_info.json` entry LLaMA-Factory reads a file of this shape with: the input's own entry
+        when it had one, else the columns its rows have."""
+        if self.registered is not None:
+            return {**self.registered, "file_name": file_name}
         wanted = ("chosen", "rejected") if self.ranking else ("response",)
         keys = ("messages", "system", *wanted) if self.formatting == "sharegpt" else \
             ("prompt", "query", "history", "system", *wanted)
@@ -97,12 +101,11 @@ def shape_of(entry: dict | None, first: object, fmt: str, where: str) -> Shape:
         raise DatasetError(f"{where} row 1: `--format ranking` needs `chosen` and `rejected`; the row has "
                            f"{_keys(row)}")
     if formatting == "alpaca":
-        columns = {**ALPACA_COLUMNS, "history": "history" if "history" in row else None,
-                   "system": "system" if "system" in row else None}
-        return Shape("alpaca", ranking, columns)
+        columns = {**ALPACA_COLUMNS, **{key: key if key in row else None for key in ("input", "history", "system")}}
+        return Shape("alpaca", ranking, {**columns, "query": columns.pop("input")})
     messages = "messages" if "messages" in row and "conversations" not in row else "conversations"
     columns = {**SHAREGPT_COLUMNS, "messages": messages, "system": "system" if "system" in row else None}
-    return Shape("sharegpt", ranking, columns, _tags(row.get(messages), f"{where} row 1"))
+    return Shape("sharegpt", ranking, columns, _tags(row, messages, f"{where} row 1"))
 
 
 def _from_entry(entry: dict) -> Shape:
@@ -110,7 +113,7 @@ def _from_entry(entry: dict) -> Shape:
     defaults = ALPACA_COLUMNS if formatting == "alpaca" else SHAREGPT_COLUMNS
     columns = {**defaults, **(entry.get("columns") or {})}
     tags = {**(OPENAI_TAGS if entry.get("formatting") == "openai" else SHAREGPT_TAGS), **(entry.get("tags") or {})}
-    return Shape(formatting, bool(entry.get("ranking")), columns, tags if formatting == "sharegpt" else {})
+    return Shape(formatting, bool(entry.get("ranking")), columns, tags if formatting == "sharegpt" else {}, entry)
 
 
 def _formatting(row: dict, where: str) -> Literal["alpaca", "sharegpt"]:
@@ -123,8 +126,11 @@ def _formatting(row: dict, where: str) -> Literal["alpaca", "sharegpt"]:
                        "list); or give the name of its dataset_info.json entry")
 
 
-def _tags(messages: object, where: str) -> dict[str, str]:
-    first = messages[0] if isinstance(messages, list) and messages else None
+def _tags(row: dict, key: str, where: str) -> dict[str, str]:
+    messages = row.get(key)
+    if not isinstance(messages, list):
+        raise DatasetError(f"{where}: `{key}` must be a list of messages; the row has {_keys(row)}")
+    first = messages[0] if messages else None
     if isinstance(first, dict) and "role" in first and "content" in first:
         return dict(OPENAI_TAGS)
     if isinstance(first, dict) and "from" in first and "value" in first:
