@@ -12,19 +12,19 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from itertools import chain, islice
+from itertools import chain
 from pathlib import Path
 
 from vgpt2_ext.audit import source as sources
 from vgpt2_ext.audit.output import OutputSet
-from vgpt2_ext.audit.shapes import AuditRow, Shape, read_row, shape_of
+from vgpt2_ext.audit.shapes import Shape, read_row, shape_of
 from vgpt2_ext.audit.summary import Tally
 from vgpt2_ext.audit.workers import Pool
 from vgpt2_ext.catalog import load_catalog
 from vgpt2_ext.errors import DatasetError
 
 Progress = Callable[[str, int, int], None]
-BATCH = 32
+PROGRESS_EVERY = 32  # rows between progress reports
 
 
 @dataclass(frozen=True)
@@ -78,23 +78,16 @@ def run_audit(run: AuditRun, progress: Progress | None = None) -> AuditResult:
     rows = (read_row(number, raw, shape, where) for number, raw in chain([first], found))
     tally = Tally(ranking=shape.ranking)
     with OutputSet(run.dataset_dir, source.name, source.path) as out, Pool(catalog, run.repair, run.workers) as pool:
-        done = 0
-        for batch, verdicts in pool.judge(_batches(rows)):
-            for row, verdict in zip(batch, verdicts):
-                tally.add(verdict)
-                out.add(row, verdict)
-            done += len(batch)
-            if progress is not None:
+        for done, (row, verdict) in enumerate(pool.judge(rows), 1):
+            tally.add(verdict)
+            out.add(row, verdict)
+            if progress is not None and done % PROGRESS_EVERY == 0:
                 progress("proving rows", done, reading.estimate(done))
+        if progress is not None:
+            progress("proving rows", tally.rows, tally.rows)
         summary = tally.to_json(_meta(run, source, shape, catalog, out))
         out.finish(summary, shape)
     return AuditResult(summary, out.final, shape)
-
-
-def _batches(rows: Iterable[AuditRow]) -> Iterator[list[AuditRow]]:
-    iterator = iter(rows)
-    while batch := list(islice(iterator, BATCH)):
-        yield batch
 
 
 def _meta(run: AuditRun, source: sources.Source, shape: Shape, catalog, out: OutputSet) -> dict:

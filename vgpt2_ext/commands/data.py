@@ -118,9 +118,10 @@ def _audit(args: argparse.Namespace) -> int:
 
 def _audit_summary(console: Console, summary: dict, folder: Path, seconds: float) -> None:
     rows, source = summary["rows"], summary["input"]
-    table = Table(title=f"audit of {source['name']}: {rows:,} rows ({source['shape']}) against catalog "
-                        f"`{summary['catalog']['name']}` in {seconds:.1f} s ({rows / max(seconds, 1e-9):,.0f} rows/s)",
-                  title_justify="left")
+    console.print(f"audit of {source['name']}: {rows:,} rows ({source['shape']}) against catalog "
+                  f"`{summary['catalog']['name']}` in {seconds:.1f} s ({rows / max(seconds, 1e-9):,.0f} rows/s)",
+                  highlight=False)
+    table = Table()
     table.add_column("verdict")
     table.add_column("rows", justify="right")
     table.add_column("share", justify="right")
