@@ -10,7 +10,7 @@ import json
 import pytest
 
 REFERENCE = "vgpt2_v3_dpo_pairs.json"
-ROWS = 120
+ROWS = 60
 
 
 @pytest.fixture

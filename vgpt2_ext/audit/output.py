@@ -94,7 +94,12 @@ class OutputSet:
         if self.final.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{self.final.name}.old.", dir=self.dataset_dir))
             os.replace(self.final, old / "previous")
-        os.replace(self._tmp, self.final)
+        try:
+            os.replace(self._tmp, self.final)
+        except OSError:
+            if old is not None:
+                os.replace(old / "previous", self.final)
+            raise
         self._tmp = None
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)

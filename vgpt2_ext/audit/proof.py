@@ -31,7 +31,7 @@ from vgpt2_ext.sql.extract import extract_sql
 from vgpt2_ext.sql.grounding import Unknown, column_suggestions, object_suggestions
 
 if TYPE_CHECKING:
-    from vgpt2_ext.catalog import Catalog
+    from vgpt2_ext.catalog import Catalog, Column
     from vgpt2_ext.sandbox import Result, Sandbox
 
 # a sample literal per SQL type family, for binding variables: company 1 and the month 2025-06 exist in the sandbox
@@ -91,14 +91,16 @@ class BoundSandbox:
 
 
 def _typed_samples(sql: str, catalog: Catalog) -> dict[str, str]:
-    samples = {}
-    for found in analyze(sql, catalog).filters:
-        if found.value.startswith("@") and "." in found.column:
-            column = catalog.column(*found.column.split(".", 1))
-            kind = (column.sql_type or "").lower() if column is not None else ""
-            samples[found.value[1:]] = next((value for family, value in SAMPLES if family in kind), "A") \
-                if kind else "1"
-    return samples
+    """A sample per variable compared with a catalog column (`APCo = @APCo` -> 1, `Mth >= @Month` -> a date)."""
+    return {found.value[1:]: _sample(catalog.column(*found.column.split(".", 1)))
+            for found in analyze(sql, catalog).filters if found.value.startswith("@") and "." in found.column}
+
+
+def _sample(column: Column | None) -> str:
+    kind = (column.sql_type or "").lower() if column is not None else ""
+    if not kind:
+        return "1"  # an untyped (report view) or unknown column: a number reads as most types
+    return next((value for family, value in SAMPLES if family in kind), "A")
 
 
 class RowProver:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
 
@@ -41,9 +41,8 @@ class AuditRun:
 
 @dataclass(frozen=True)
 class AuditResult:
-    summary: dict
-    folder: Path
-    shape: Shape = field(repr=False)
+    summary: dict  # what AUDIT.json holds
+    folder: Path  # where the set of files was written
 
 
 @dataclass
@@ -87,7 +86,7 @@ def run_audit(run: AuditRun, progress: Progress | None = None) -> AuditResult:
             progress("proving rows", tally.rows, tally.rows)
         summary = tally.to_json(_meta(run, source, shape, catalog, out))
         out.finish(summary, shape)
-    return AuditResult(summary, out.final, shape)
+    return AuditResult(summary, out.final)
 
 
 def _meta(run: AuditRun, source: sources.Source, shape: Shape, catalog, out: OutputSet) -> dict:

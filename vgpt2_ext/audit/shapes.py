@@ -81,10 +81,6 @@ class AuditRow:
     missing: tuple[str, ...] = ()
     suggest: tuple[str, ...] = ()
 
-    @property
-    def ranking(self) -> bool:
-        return any(answer.role == "chosen" for answer in self.answers)
-
 
 # -- the shape ------------------------------------------------------------------------------------------
 def shape_of(entry: dict | None, first: object, fmt: str, where: str) -> Shape:

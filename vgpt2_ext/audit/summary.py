@@ -42,6 +42,8 @@ class Tally:
     names: Counter = field(default_factory=Counter)  # missing name -> rows
     repaired_names: Counter = field(default_factory=Counter)
     closest: dict = field(default_factory=dict)  # missing name -> closest real names (first seen)
+    columns: Counter = field(default_factory=Counter)  # missing column name (`Co`) -> rows, over all tables
+    column_tables: dict = field(default_factory=lambda: defaultdict(set))  # `Co` -> tables it is missing from
     reasons: Counter = field(default_factory=Counter)  # (reason, role) -> rows
     repairs: Counter = field(default_factory=Counter)  # rule -> repaired rows
     naming_missing: int = 0  # rows whose trained answer names an object the catalog lacks
@@ -59,6 +61,10 @@ class Tally:
             self.repaired_names.update(missing.keys())
         for name, found in missing.items():
             self.closest.setdefault(name, list(found.suggestions))
+            table, _, column = name.rpartition(".")
+            if table:
+                self.column_tables[column].add(table)
+        self.columns.update({name.rpartition(".")[2] for name in missing if "." in name})
 
     @property
     def rows(self) -> int:
@@ -82,16 +88,10 @@ class Tally:
 
     def _columns(self) -> list[dict]:
         """Missing columns by name across tables (`Co` on APTH, ARCM, PRTH ...), most rows first."""
-        rows, tables = Counter(), defaultdict(set)
-        for name, count in self.names.items():
-            table, _, column = name.rpartition(".")
-            if table:
-                rows[column] += count
-                tables[column].add(table)
-        ranked = sorted(rows.items(), key=lambda kv: (-kv[1], kv[0]))[:10]
-        return [{"column": column, "rows": count, "tables": len(tables[column]),
-                 "examples": sorted(tables[column], key=lambda t: (-self.names[f"{t}.{column}"], t))[:5]}
-                for column, count in ranked]
+        ranked = sorted(self.columns.items(), key=lambda kv: (-kv[1], kv[0]))[:10]
+        return [{"column": column, "rows": rows, "tables": len(self.column_tables[column]),
+                 "examples": sorted(self.column_tables[column], key=lambda t: (-self.names[f"{t}.{column}"], t))[:5]}
+                for column, rows in ranked]
 
     def _reasons(self) -> list[dict]:
         by_reason: dict[str, Counter] = defaultdict(Counter)

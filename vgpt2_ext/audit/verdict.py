@@ -97,8 +97,8 @@ def _pair(chosen: Answer, rejected: Answer, good: tuple[Failure, ...], bad: tupl
 def _repair(row: AuditRow, failures: tuple[Failure, ...], prover: RowProver) -> RowVerdict | None:
     """The row repaired and proven again, or None when something about it is not repairable."""
     own = [f for f in failures if f.role != "pair"]
-    if any(f.reason not in REPAIRABLE for f in own) or len(own) < sum(f.role == "pair" for f in failures):
-        return None  # a pair failing for another reason than its chosen answer: identical, rejected passes
+    if not own or any(f.reason not in REPAIRABLE for f in own):
+        return None  # no answer fails (a pair of identical answers, or whose rejected one passes), or not so
     answers, fixes, texts = list(row.answers), [], []
     for i, answer in enumerate(answers):
         mine = [f for f in own if f.where == answer.label]
