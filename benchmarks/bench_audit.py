@@ -13,7 +13,8 @@ one run to the next. Figures per run: `setup_s` (imports done -> catalog loaded 
 what any command on the export pays first), `audit_s` (`run_audit`: reading, proving, repairing, writing the
 set of files), CPU seconds of the audit (the process and its workers), rows per second of `audit_s` (the goal)
 and of the whole (`setup_s + audit_s`). Medians of `--runs` with two workers; one run with one worker in the
-same session is the baseline of the speedup. The load average (1 minute) is recorded before and after: the
+same session is the baseline of the speedup, and for our own rows the SFT data proof alone on the same rows
+(one process) is the baseline of the audit's CPU cost. The load average (1 minute) is recorded before and after: the
 machine is shared, and wall-clock figures measure the neighbours too (CPU seconds do not).
 Goal: >= 500 SFT rows/s on 2 cores on the real Vista export. Results: benchmarks/results/audit.{json,md}.
     .venv/bin/python benchmarks/bench_audit.py [--runs 3] [--sft-examples 6000]
@@ -67,6 +68,42 @@ print(json.dumps({"import_s": imported - start, "setup_s": setup - imported, "au
 """
 
 
+# the baseline, in a fresh process: the SFT data proof alone (`prove_example`, `prove_sql` once per distinct
+# text, in one process) on rows `make data` wrote, what the audit of those rows does at least
+BASELINE = """
+import json, sys, time
+from vgpt2_ext.catalog import load_catalog
+from vgpt2_ext.data.example import Example
+from vgpt2_ext.data.proof import prove_example, prove_sql
+from vgpt2_ext.data.settings import DataSettings
+from vgpt2_ext.sandbox import Sandbox
+
+path, catalog = sys.argv[1:3]
+catalog = load_catalog(catalog)
+catalog.relationships
+rows = [json.loads(line) for line in open(path, encoding="utf-8")]
+cpu = time.process_time()
+sandbox, proven, failed = Sandbox(catalog, rows_per_table=DataSettings().proof_rows), {}, 0
+for row in rows:
+    example = Example(row["category"], row["source"], "", row["question"], row["conversations"][2]["value"],
+                      tuple(row["tables"]), tuple(row["missing"]), tuple(row["suggest"]))
+    found = prove_example(example, catalog)
+    for sql in found.sqls:
+        if sql not in proven:
+            proven[sql] = prove_sql(sql, catalog, sandbox)
+    failed += found.rejection is not None or any(proven[sql].rejection for sql in found.sqls)
+print(json.dumps({"cpu_s": time.process_time() - cpu, "rows": len(rows), "failed": failed}))
+"""
+
+
+def baseline(target: Path) -> dict:
+    env = {**os.environ, "PYTHONPATH": str(REPO), "HF_HUB_OFFLINE": "1"}
+    found = subprocess.run([sys.executable, "-c", BASELINE, str(target), str(FIXTURE)], capture_output=True,
+                           text=True, env=env, cwd=REPO, check=True)
+    figures = json.loads(found.stdout.strip().splitlines()[-1])
+    return {"rows": figures["rows"], "cpu_s": round(figures["cpu_s"], 2), "failed": figures["failed"]}
+
+
 def load() -> float:
     return round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else float("nan")
 
@@ -83,16 +120,19 @@ def one_run(target: Path, repair: bool, workers: int) -> dict:
             "rows_per_cpu_s": round(rows / figures["cpu_s"], 1), "verdicts": figures["verdicts"]}
 
 
-def measure(name: str, target: Path, repair: bool, runs: int, baseline: bool) -> dict:
+def measure(name: str, target: Path, repair: bool, runs: int, one_worker: bool, proof_alone: bool = False) -> dict:
     before = load()
     results = [one_run(target, repair, GOAL["cores"]) for _ in range(runs)]
     numeric = [key for key, value in results[0].items() if isinstance(value, (int, float))]
     median = {key: statistics.median(r[key] for r in results) for key in numeric}
     entry = {"workload": name, "repair": repair, "runs": results, "median": median, "load_before": before}
-    if baseline:
+    if one_worker:
         one = one_run(target, repair, 1)
         entry["one_worker"] = one
         entry["speedup"] = round(one["audit_s"] / median["audit_s"], 2)
+    if proof_alone:
+        entry["data_proof_alone"] = found = baseline(target)
+        entry["cpu_ratio_to_data_proof"] = round(entry["one_worker"]["cpu_s"] / found["cpu_s"], 2)
     entry["load_after"] = load()
     return entry
 
@@ -129,6 +169,13 @@ def markdown(report: dict) -> str:
                      f"{m['setup_s']} | {m['audit_s']} | {m['cpu_s']} | {m['rows_per_s']} | "
                      f"{m['rows_per_s_with_setup']} | {m['rows_per_cpu_s']} | {one['audit_s'] if one else '-'} | "
                      f"{entry.get('speedup', '-')} | {entry['load_before']}/{entry['load_after']} |")
+    for entry in report["workloads"]:
+        if "data_proof_alone" in entry:
+            alone = entry["data_proof_alone"]
+            lines += ["", f"Baseline ({entry['workload']}): the SFT data proof alone on the same rows, one process "
+                          f"(`prove_example`, `prove_sql` once per distinct text): {alone['cpu_s']} CPU s; the "
+                          f"audit with one worker: {entry['one_worker']['cpu_s']} CPU s, ratio "
+                          f"{entry['cpu_ratio_to_data_proof']}."]
     goal = report["goal"]
     lines += ["", f"Goal: >= {GOAL['rows_per_s']} SFT rows/s on {GOAL['cores']} cores on the real Vista export: "
               + "; ".join(f"{name}: {figure} rows/s ({'met' if figure >= GOAL['rows_per_s'] else 'NOT met'})"
@@ -148,9 +195,10 @@ def main(argv: list[str] | None = None) -> int:
         os.sched_setaffinity(0, sorted(os.sched_getaffinity(0))[: GOAL["cores"]])
     with tempfile.TemporaryDirectory() as folder:
         reference, own = sft_rows(Path(folder)), own_sft(Path(folder), args.sft_examples)
-        workloads = [measure("earlier VGPT2 SFT answers", reference, True, args.runs, baseline=True),
-                     measure("vgpt2_sft on the Vista export", own, False, args.runs, baseline=True),
-                     measure("earlier VGPT2 DPO pairs", PAIRS, True, args.runs, baseline=False)]
+        workloads = [measure("earlier VGPT2 SFT answers", reference, True, args.runs, one_worker=True),
+                     measure("vgpt2_sft on the Vista export", own, False, args.runs, one_worker=True,
+                             proof_alone=True),
+                     measure("earlier VGPT2 DPO pairs", PAIRS, True, args.runs, one_worker=False)]
     goal = {entry["workload"]: entry["median"]["rows_per_s"] for entry in workloads[:2]}
     report = {"workloads": workloads, "goal": goal, "cpus": GOAL["cores"],
               "note": f"Medians of {args.runs} runs, each a fresh process pinned to {GOAL['cores']} of the machine's "

@@ -108,3 +108,9 @@ def test_a_failed_audit_keeps_the_previous_one(audit, mixed, tmp_path, write_row
     write_rows(mixed, [{"instruction": "q", "output": "a"}, {"instruction": "q"}])
     assert audit(mixed)[0] == 1
     assert digest(tmp_path / "out" / "mixed_audit") == before
+
+
+def test_a_folder_it_cannot_write_is_one_message(audit, mixed, tmp_path):
+    (tmp_path / "a_file").write_text("not a folder")
+    code, _, err = audit(mixed, "--dataset-dir", str(tmp_path / "a_file" / "out"))
+    assert code == 1 and "cannot write the audit into" in err and "Traceback" not in err

@@ -45,8 +45,12 @@ class OutputSet:
         self._files: dict = {}
 
     def __enter__(self) -> OutputSet:
-        self.dataset_dir.mkdir(parents=True, exist_ok=True)
-        self._tmp = Path(tempfile.mkdtemp(prefix=f".{self.final.name}.", dir=self.dataset_dir))
+        try:
+            self.dataset_dir.mkdir(parents=True, exist_ok=True)
+            self._tmp = Path(tempfile.mkdtemp(prefix=f".{self.final.name}.", dir=self.dataset_dir))
+        except OSError as error:
+            raise DatasetError(f"cannot write the audit into `{self.dataset_dir}` ({error.strerror}); give a "
+                               "writable `--dataset-dir`") from None
         self._files = {key: (self._tmp / file).open("w", encoding="utf-8")
                        for key, file in (("clean", self.clean_name), ("rejected", REJECTED), ("verdicts", VERDICTS))}
         return self
