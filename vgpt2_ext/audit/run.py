@@ -2,9 +2,9 @@
 
 The stages follow the data: `source` (file or registry entry, rows with their numbers) -> `shapes` (the
 dataset's shape from its entry or first row; each row's answers) -> `workers` (the proof and, with repair,
-the rewrite, in batches across processes) -> `summary` and `output` (the tally, the clean copy, the rejected
-rows and the summary files, moved into place as a set). A malformed row stops the audit with its number
-before anything is written; the input is only read.
+the rewrite, across processes) -> `summary` and `output` (the tally, the clean copy, the rejected rows and the
+summary files, moved into place as a set). A malformed row stops the audit with its number and nothing is
+written (the temporary folder goes); the input is only read.
 """
 
 from __future__ import annotations

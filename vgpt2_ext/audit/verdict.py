@@ -21,9 +21,9 @@ from vgpt2_ext.data.proof import REASONS
 from vgpt2_ext.pairs.proof import DROPS
 
 PAIR_REASONS: dict[str, str] = {
-    "chosen_fails": f"{DROPS['chosen_fails']}: the pair teaches the wrong preference",
+    "chosen_fails": "the chosen answer fails the proof: the pair teaches the wrong preference",
     "fail_alike": "chosen and rejected fail for the same reasons: the pair teaches the wrong preference",
-    "rejected_passes": f"{DROPS['rejected_passes']}: the pair teaches no preference",
+    "rejected_passes": "the rejected answer passes the proof: the pair teaches no preference",
     "identical": DROPS["identical"],
 }
 ALL_REASONS: dict[str, str] = {**REASONS, "empty": "the answer is empty", **PAIR_REASONS}
