@@ -6,12 +6,19 @@
 Writes dataset_info/vgpt2_sft*.jsonl, their dataset_info.json entries and DATA_CARD.md/.json, then prints a
 one-screen summary. With `--if-stale` (what `make sft` runs before training) it builds only when the files are
 missing or the card says they were built from another catalog or other settings.
+
+`vgpt2 data audit`: prove an existing dataset (any LLaMA-Factory shape) row by row against the catalog, explain
+every failure, and with `--repair` rewrite what has one right answer; the proven rows are registered as
+`<name>_audited`:
+
+    vgpt2 data audit ../shared/reference/vgpt2_v3_dpo_pairs.json --catalog ../shared/fixtures/vista --repair
 """
 
 from __future__ import annotations
 
 import argparse
 import time
+from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
@@ -31,6 +38,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_catalog_option(build)
     add_recipe_arguments(build)
     build.set_defaults(func=_build)
+    _register_audit(actions)
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -72,3 +80,69 @@ def _summary(console: Console, result, run, seconds: float) -> None:
                   f"with {tokens['tokenizer']}")
     console.print(f"wrote {', '.join(sorted(result.files.values()))}, dataset_info.json and DATA_CARD.md "
                   f"in {run.out_dir}/")
+
+
+def _register_audit(actions: argparse._SubParsersAction) -> None:
+    from vgpt2_ext.audit.shapes import FORMATS
+
+    audit = actions.add_parser(
+        "audit", help="prove, explain and repair an existing dataset against the catalog",
+        description="Prove every row of a dataset (alpaca or sharegpt, SFT or ranking, JSON or JSONL, or a "
+                    "dataset_info.json entry name) with the proof our own data gets; write AUDIT.md/.json, the "
+                    "rejected rows with reasons and a clean copy `<name>_audited` into DATASET_DIR/<name>_audit/.",
+        epilog="example: vgpt2 data audit ../shared/reference/vgpt2_v3_dpo_pairs.json "
+               "--catalog ../shared/fixtures/vista --repair")
+    audit.add_argument("path", metavar="PATH", help="a JSON/JSONL dataset file, or a dataset name in DATASET_DIR")
+    audit.add_argument("--catalog", help="schema catalog to prove against (YAML, CSV export folder or DDL)")
+    audit.add_argument("--format", choices=FORMATS, default="auto", dest="fmt",
+                       help="the dataset's shape (default: its dataset_info.json entry, else its first row)")
+    audit.add_argument("--repair", action="store_true",
+                       help="rewrite what has one right answer (Co -> APCo, base table -> view, LIMIT -> TOP, "
+                            "NOLOCK) and keep the row when it then passes")
+    audit.add_argument("--dataset-dir", type=Path, default=Path("dataset_info"),
+                       help="where dataset names are looked up and the outputs are written (default: dataset_info)")
+    audit.add_argument("--workers", type=int, default=2, help="processes proving rows (0: every CPU core)")
+    audit.set_defaults(func=_audit)
+
+
+def _audit(args: argparse.Namespace) -> int:
+    from vgpt2_ext.audit.run import AuditRun, run_audit
+
+    run = AuditRun(args.path, args.catalog, args.dataset_dir, args.fmt, args.repair, args.workers)
+    console = Console()
+    started = time.perf_counter()
+    with progress_bars(console, 14) as advance:
+        result = run_audit(run, progress=advance)
+    _audit_summary(console, result.summary, result.folder, time.perf_counter() - started)
+    return 0
+
+
+def _audit_summary(console: Console, summary: dict, folder: Path, seconds: float) -> None:
+    rows, source = summary["rows"], summary["input"]
+    console.print(f"audit of {source['name']}: {rows:,} rows ({source['shape']}) against catalog "
+                  f"`{summary['catalog']['name']}` in {seconds:.1f} s ({rows / max(seconds, 1e-9):,.0f} rows/s)",
+                  highlight=False)
+    table = Table()
+    table.add_column("verdict")
+    table.add_column("rows", justify="right")
+    table.add_column("share", justify="right")
+    for verdict, count in [*summary["verdicts"].items(), ("kept", summary["kept"])]:
+        table.add_row(verdict, f"{count:,}", f"{count / rows:.1%}")
+    console.print(table)
+    trained = "chosen answer" if "preference" in summary else "answer"
+    console.print(f"rows whose {trained} names a missing table or column: {summary['naming_missing']:,}",
+                  highlight=False)
+    if "preference" in summary:
+        console.print("pairs: " + ", ".join(f"{reason} {n:,}" for reason, n in summary["preference"].items()),
+                      highlight=False)
+    top = ", ".join(f"{m['name']} {m['rows']:,}" + (f" (-> {m['closest'][0]})" if m["closest"] else "")
+                    for m in summary["top_missing"][:8])
+    console.print(f"top missing names: {top or 'none'}", highlight=False)
+    reasons = ", ".join(f"{r['reason']} {sum(n for role, n in r['rows'].items() if role != 'rejected'):,}"
+                        for r in summary["reasons"] if set(r["rows"]) - {"rejected"})
+    console.print(f"failures: {reasons or 'none'}", highlight=False)
+    if summary["repair"]:
+        console.print("repairs: " + (", ".join(f"{rule} {n:,}" for rule, n in summary["repairs"].items()) or "none"),
+                      highlight=False)
+    console.print(f"wrote {folder}/ (AUDIT.md, {summary['files']['clean']}, {summary['files']['rejected']}); "
+                  f"registered `{summary['dataset']}` in {folder.parent / 'dataset_info.json'}", highlight=False)

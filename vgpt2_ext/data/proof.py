@@ -28,7 +28,7 @@ from vgpt2_ext.judge.facts import false_facts
 from vgpt2_ext.judge.prose import Reading, read_prose
 from vgpt2_ext.sql.analysis import analyze
 from vgpt2_ext.sql.extract import extract_sql
-from vgpt2_ext.sql.grounding import ground
+from vgpt2_ext.sql.grounding import Unknown, ground
 from vgpt2_ext.sql.model import Analysis
 from vgpt2_ext.sql.parse import parse_tsql
 from vgpt2_ext.sql.style import style_violations
@@ -71,17 +71,22 @@ class Rejection:
 
 @dataclass(frozen=True)
 class ExampleProof:
-    """The example-level verdict, the SQL texts the answer holds, and the tables its prose names."""
+    """The example-level verdict, the SQL texts the answer holds, the tables its prose names, and the prose
+    reading it rests on (so a caller can say which names a rejection is about)."""
 
     rejection: Rejection | None
     sqls: tuple[str, ...] = ()
     tables: tuple[str, ...] = ()
+    reading: Reading | None = None
 
 
 @dataclass(frozen=True)
 class SQLProof:
+    """The verdict on one SQL text; a grounding rejection keeps its unknown names with the closest real ones."""
+
     rejection: Rejection | None
     tables: tuple[str, ...] = ()
+    unknowns: tuple[Unknown, ...] = ()
 
 
 def prove_sql(sql: str, catalog: Catalog, sandbox: Sandbox) -> SQLProof:
@@ -97,7 +102,7 @@ def prove_sql(sql: str, catalog: Catalog, sandbox: Sandbox) -> SQLProof:
     if grounding.unknowns:
         first = grounding.unknowns[0]
         reason = {"table": "unknown_table", "ambiguous": "ambiguous_column"}.get(first.kind, "unknown_column")
-        return SQLProof(Rejection(reason, "; ".join(grounding.messages)))
+        return SQLProof(Rejection(reason, "; ".join(grounding.messages)), unknowns=grounding.unknowns)
     violations = style_violations(analysis, catalog)
     if violations:
         return SQLProof(Rejection(f"style_{violations[0].rule}", "; ".join(v.message for v in violations)))
@@ -116,7 +121,7 @@ def prove_example(example: Example, catalog: Catalog) -> ExampleProof:
     rejection = (_needs_sql(example, sqls) or _missing(example, reading, catalog)
                  or _prose(example, reading) or _facts(example, catalog) or _refusal(example, catalog)
                  or _broken(example, sqls, catalog))
-    return ExampleProof(rejection, sqls, tables)
+    return ExampleProof(rejection, sqls, tables, reading)
 
 
 def _needs_sql(example: Example, sqls: tuple[str, ...]) -> Rejection | None:
