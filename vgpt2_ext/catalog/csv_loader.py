@@ -49,7 +49,7 @@ def load_csv_catalog(folder: Path) -> Catalog:
     except CatalogError as error:
         raise CatalogError(f"`{folder / COLUMNS_FILE}`: {error}") from None
     try:
-        return Catalog(name=folder.name, objects=tuple(objects), source=str(folder))
+        return Catalog(name=folder.name, objects=tuple(objects), source=str(folder), complete=True)
     except CatalogError as error:
         raise CatalogError(f"`{folder}`: {error}") from None
 

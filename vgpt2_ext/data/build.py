@@ -82,8 +82,9 @@ def build_examples(catalog: Catalog, seeds: Seeds, settings: DataSettings, cases
             return build_examples(catalog, seeds, settings, cases, progress, own)
     started = time.perf_counter()
     report = BuildReport(targets(settings), accepted={c: [] for c in CATEGORIES})
-    streams = {c: builder(c)(BuildContext.for_category(catalog, seeds, settings.seed, c, settings.seed_weight,
-                                                        settings.paraphrases)) for c in CATEGORIES}
+    streams = {c: builder(c)(BuildContext.for_category(
+        catalog, seeds, settings.seed, c, paraphrases=settings.paraphrases, reasoning=settings.reasoning,
+        seed_share=settings.seed_share, coded_share=settings.coded_share)) for c in CATEGORIES}
     dedup = Dedup(settings.decontam_ngram, settings.near_duplicate_threshold)
     decontaminator = Decontaminator(cases, settings.decontam_ngram, settings.decontam_threshold,
                                     settings.decontam_sql_threshold)

@@ -1,6 +1,7 @@
 """The data card (`DATA_CARD.md` and `DATA_CARD.json`): what a build wrote, what it refused, and why.
 
-Counts per category and source, rejections by reason (every candidate not written is counted), token-length
+Counts per category and source, rejections by reason (every candidate not written is counted), the quality
+section (every figure the data is held to beside its target, `quality`), token-length
 percentiles of the user turn, the answer and the whole conversation measured with the run's tokenizer (the
 profile's `model_name_or_path`, loaded offline; when it cannot be loaded the card says so and uses the
 documented estimate of one token per 3 characters), the catalog objects covered, and the decontamination
@@ -16,6 +17,7 @@ from vgpt2_ext.catalog import Catalog
 from vgpt2_ext.data.build import BuildReport
 from vgpt2_ext.data.context import CHARS_PER_TOKEN, estimate_tokens
 from vgpt2_ext.data.proof import REASONS
+from vgpt2_ext.data.quality import render as render_quality
 from vgpt2_ext.data.settings import CATEGORIES, DataSettings
 
 PERCENTILES = (50, 90, 99, 100)
@@ -35,13 +37,17 @@ def load_tokenizer(model: str | None):
 
 
 def token_lengths(rows: Sequence[dict], tokenizer) -> dict[str, list[int]]:
-    """Tokens of the user turn, the answer and the whole conversation (the three turns' texts) per row."""
-    users = [r["conversations"][1]["value"] for r in rows]
-    answers = [r["conversations"][2]["value"] for r in rows]
-    systems = [r["conversations"][0]["value"] for r in rows]
+    """Tokens per row of its user turns, its answers and the whole conversation (every turn's text). Turns are
+    read by position: the system turn, then user and answer turns alternating."""
     count = _counter(tokenizer)
-    user, answer, system = count(users), count(answers), count(systems)
-    return {"user": user, "answer": answer, "total": [a + b + c for a, b, c in zip(user, answer, system)]}
+    turns = [(i, position, t["value"]) for i, r in enumerate(rows) for position, t in enumerate(r["conversations"])]
+    lengths = count([text for _, _, text in turns])
+    found = {"user": [0] * len(rows), "answer": [0] * len(rows), "total": [0] * len(rows)}
+    for (index, position, _), n in zip(turns, lengths):
+        found["total"][index] += n
+        if position:
+            found["user" if position % 2 else "answer"][index] += n
+    return found
 
 
 def _counter(tokenizer):
@@ -126,7 +132,8 @@ def render_markdown(data: dict) -> str:
     lines += [f"| {r} | {v['count']} | {v['meaning']} | {_cell(v['examples'][:1])} |"
               for r, v in data["rejected"].items()] or ["| (none) | 0 | | |"]
     lines += ["", f"Proven examples beyond a full category's target (not written): {data['surplus']}."]
-    return "\n".join(lines + _tokens(data) + _coverage(data) + _decontam_lines(data)) + "\n"
+    quality = render_quality(data["quality"]) if "quality" in data else []
+    return "\n".join(lines + quality + _tokens(data) + _coverage(data) + _decontam_lines(data)) + "\n"
 
 
 def _stopped(data: dict) -> list[str]:

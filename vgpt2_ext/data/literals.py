@@ -27,7 +27,7 @@ def draw(rng: random.Random) -> dict[str, str]:
     later = date(year + (month + 2) // 12, (month + 2) % 12 + 1, 1)
     first = date(year, month, 1)
     return {
-        "co": str(co), "co2": str(co2), "n": str(rng.choice(TOP_N)), "amount": str(rng.choice(AMOUNTS)),
+        "co": CompanyLiteral(str(co), True), "co2": str(co2), "n": str(rng.choice(TOP_N)), "amount": str(rng.choice(AMOUNTS)),
         "year": str(year), "next_year": str(year + 1),
         "mth": first.isoformat(), "month": f"{MONTH_NAMES[month - 1]} {year}", "mth_short": first.isoformat()[:7],
         "mth_end": later.isoformat(), "month_end": f"{MONTH_NAMES[later.month - 1]} {later.year}",
@@ -42,6 +42,21 @@ def draw(rng: random.Random) -> dict[str, str]:
         "word": rng.choice(("steel", "concrete", "rental", "fuel", "permit", "lumber", "freight", "labor")),
         "letter": rng.choice(string.ascii_uppercase[:20]),
     }
+
+
+class CompanyLiteral(str):
+    """A company number that a SQL template writes as `{co:APCo}`: the number when the question states it, else
+    the parameter named after the column (`@APCo`), as the system prompt asks. Plain `{co}` is the number."""
+
+    stated: bool = True
+
+    def __new__(cls, value: str, stated: bool) -> CompanyLiteral:
+        made = super().__new__(cls, value)
+        made.stated = stated
+        return made
+
+    def __format__(self, spec: str) -> str:
+        return str(self) if self.stated or not spec else f"@{spec}"
 
 
 def fill(template: str, values: dict[str, str]) -> str:
