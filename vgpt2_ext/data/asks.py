@@ -26,8 +26,9 @@ from vgpt2_ext.sql.parse import tokenize
 _FENCE = re.compile(r"```.*?(```|$)", re.S)
 _LIMIT_WORDS = re.compile(
     r"\b(?:top|first|largest|biggest|highest|lowest|smallest|latest|newest|oldest|earliest|most recent|"
-    r"last \d+|most|least|sample|a few|\d+ (?:rows|records|lines|entries)|limit)\b", re.I)
-_COMPANY = re.compile(r"\b(?:[A-Z]{2}Co|Co|co|company|Company)\b\.?\s*(?:=\s*|number\s+|no\.?\s*|#\s*)?(\d+)\b")
+    r"last \d+|most|least|sample|a few|\d+ (?:rows|records|lines|entries)|limit|"
+    r"(?:show|list|give|get|pull|return|fetch)(?: me)?(?: the)? \d+)\b", re.I)
+_COMPANY = re.compile(r"\b(?:[A-Z]{2}Co|Co|co|[Cc]ompany(?:I[Dd])?)\b\.?\s*(?:=\s*|number\s+|no\.?\s*|#\s*)?(\d+)\b")
 _WORD = re.compile(r"'[^']*'|\"[^\"]*\"|[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?|\d[\d\-:./,]*|\S")
 _ALPHA = re.compile(r"[a-z]+")
 _MONTHS = frozenset(m.lower() for m in MONTH_NAMES) | frozenset(m[:3].lower() for m in MONTH_NAMES)

@@ -19,6 +19,7 @@ from vgpt2_ext.catalog import Catalog
 from vgpt2_ext.data.builders import builder
 from vgpt2_ext.data.builders.common import BuildContext
 from vgpt2_ext.data.example import Example
+from vgpt2_ext.data.features import SQLFacts
 from vgpt2_ext.data.hygiene import Decontaminator, Dedup, Overlap
 from vgpt2_ext.data.proof import Rejection
 from vgpt2_ext.data.prover import Proof, Prover
@@ -35,6 +36,7 @@ Progress = Callable[[str, int, int], None]  # (category, accepted, target)
 class Accepted:
     example: Example
     tables: tuple[str, ...]  # catalog objects the answer uses (SQL and prose)
+    facts: SQLFacts | None = None  # what the card counts about its last query
 
 
 @dataclass
@@ -148,4 +150,4 @@ def _screen(example: Example, proof: Proof, report: BuildReport, dedup: Dedup,
         report.surplus += 1
     else:
         dedup.keep(example, proof.sqls)
-        report.accepted[example.category].append(Accepted(example, proof.tables))
+        report.accepted[example.category].append(Accepted(example, proof.tables, proof.facts))

@@ -1,6 +1,6 @@
 """What a T-SQL query is made of, read from its sqlglot tree: the constructs the card counts and the proof checks.
 
-`features(sql)` names the constructs a query uses (CTE, window, CASE, HAVING, outer join, EXISTS, DISTINCT,
+`tree_features(tree)` names the constructs a query uses (CTE, window, CASE, HAVING, outer join, EXISTS, DISTINCT,
 subquery, date function, TOP, GROUP BY, three or more tables, every table aliased). `top_level` gives the
 outermost SELECT, whose TOP and select list are what the user gets back; `company_comparisons` finds a company
 column compared with a literal or a variable. Nothing here reads SQL text with patterns.
@@ -9,7 +9,7 @@ column compared with a literal or a variable. Nothing here reads SQL text with p
 from __future__ import annotations
 
 from collections.abc import Iterator
-from functools import lru_cache
+from dataclasses import dataclass
 
 from sqlglot import exp
 
@@ -26,18 +26,26 @@ DATE_FUNCTIONS = (exp.DateAdd, exp.DateDiff, exp.LastDay, exp.Year, exp.Month, e
                   exp.DateSub, exp.TsOrDsAdd, exp.TimestampTrunc)
 
 
-@lru_cache(maxsize=65536)
-def features(sql: str) -> frozenset[str]:
-    """The constructs of `sql` (FEATURES names); empty when it does not parse."""
-    try:
-        statements = parse_tsql(sql)
-    except SQLAnalysisError:
-        return frozenset()
-    if not statements or statements[-1] is None:
-        return frozenset()
-    tree = statements[-1]
-    found = {name for name, test in _TESTS if test(tree)}
-    tables = table_refs(tree)
+def tree_features(tree: exp.Expression) -> frozenset[str]:
+    """The constructs of a parsed query, found in one walk of its tree."""
+    kinds: set[type] = set()
+    found: set[str] = set()
+    tables: list[exp.Table] = []
+    ctes = {cte.alias_or_name.lower() for cte in tree.find_all(exp.CTE)}
+    for node in tree.walk():
+        kinds.add(type(node))
+        if isinstance(node, exp.Join) and (node.side in ("LEFT", "RIGHT", "FULL")
+                                           or (node.args.get("kind") or "").upper() == "OUTER"):
+            found.add("outer_join")
+        elif isinstance(node, exp.Table) and node.name and node.name.lower() not in ctes:
+            tables.append(node)
+        elif isinstance(node, exp.Select) and node is not tree and not isinstance(node.parent, (exp.CTE, exp.Union)):
+            found.add("subquery")
+    found |= {name for name, kind in _KINDS if kind in kinds}
+    if any(issubclass(kind, DATE_FUNCTIONS) for kind in kinds):
+        found.add("date_function")
+    if has_top(tree):
+        found.add("top")
     if len(tables) >= 2:
         found.add("multi_table")
         if all(t.alias for t in tables):
@@ -45,6 +53,10 @@ def features(sql: str) -> frozenset[str]:
     if len({t.name.lower() for t in tables}) >= 3:
         found.add("three_tables")
     return frozenset(found)
+
+
+_KINDS = (("cte", exp.CTE), ("window", exp.Window), ("case", exp.Case), ("having", exp.Having),
+          ("exists", exp.Exists), ("distinct", exp.Distinct), ("group_by", exp.Group))
 
 
 def table_refs(tree: exp.Expression) -> list[exp.Table]:
@@ -65,32 +77,6 @@ def top_level(tree: exp.Expression) -> exp.Select | None:
 def has_top(tree: exp.Expression) -> bool:
     select = top_level(tree)
     return select is not None and select.args.get("limit") is not None
-
-
-def _outer_join(tree: exp.Expression) -> bool:
-    return any(join.side in ("LEFT", "RIGHT", "FULL") or (join.args.get("kind") or "").upper() == "OUTER"
-               for join in tree.find_all(exp.Join))
-
-
-def _subquery(tree: exp.Expression) -> bool:
-    return any(not isinstance(node.parent, exp.CTE) for node in tree.find_all(exp.Subquery)) or \
-        any(isinstance(node.parent, (exp.In, exp.EQ, exp.GT, exp.LT, exp.GTE, exp.LTE, exp.NEQ))
-            for node in tree.find_all(exp.Select) if node is not tree)
-
-
-_TESTS = (
-    ("cte", lambda t: t.find(exp.CTE) is not None),
-    ("window", lambda t: t.find(exp.Window) is not None),
-    ("case", lambda t: t.find(exp.Case) is not None),
-    ("having", lambda t: t.find(exp.Having) is not None),
-    ("outer_join", _outer_join),
-    ("exists", lambda t: t.find(exp.Exists) is not None),
-    ("distinct", lambda t: t.find(exp.Distinct) is not None),
-    ("subquery", _subquery),
-    ("date_function", lambda t: t.find(*DATE_FUNCTIONS) is not None),
-    ("group_by", lambda t: t.find(exp.Group) is not None),
-    ("top", has_top),
-)
 
 
 def company_comparisons(tree: exp.Expression, catalog: Catalog) -> Iterator[tuple[exp.Column, exp.Expression]]:
@@ -141,11 +127,6 @@ def company_literals(sql: str, catalog: Catalog) -> frozenset[str]:
     return _company_values(catalog, sql)[0]
 
 
-def company_parameters(sql: str, catalog: Catalog) -> frozenset[str]:
-    """The variables `sql` compares a company column with (`APCo = @APCo` -> {"APCo"})."""
-    return _company_values(catalog, sql)[1]
-
-
 def projected_columns(tree: exp.Expression, catalog: Catalog) -> list[str | None]:
     """The outermost select list, each item as `Table.Column` (catalog spelling, read through aliases) when it is
     a plain catalog column, else None (an expression, a star, a CTE's output)."""
@@ -175,3 +156,22 @@ def _resolve(column: exp.Column, aliases: dict[str, str], catalog: Catalog) -> s
         return None
     table, hit = hits[0]
     return f"{catalog.object(table).name}.{hit.name}"
+
+
+@dataclass(frozen=True)
+class SQLFacts:
+    """What the card counts about an answer's last query, computed where it was parsed (the proof's worker)."""
+
+    features: frozenset[str] = frozenset()
+    literals: frozenset[str] = frozenset()  # company numbers it fixes
+    parameters: frozenset[str] = frozenset()  # company variables it uses
+    projected: tuple[str | None, ...] = ()  # its outermost select list as `Table.Column`s
+
+
+def sql_facts(sql: str, catalog: Catalog) -> SQLFacts:
+    try:
+        tree = parse_tsql(sql)[-1]
+    except (SQLAnalysisError, IndexError):
+        return SQLFacts()
+    literals, parameters = _company_values(catalog, sql)
+    return SQLFacts(tree_features(tree), literals, parameters, tuple(projected_columns(tree, catalog)))

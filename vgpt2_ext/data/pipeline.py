@@ -76,7 +76,8 @@ def run_build(run: DataRun, progress: Progress | None = None, step: Progress | N
     card = card_data(report, rows, catalog, settings.data, tokenizer_note=note,
                      lengths=token_lengths(rows, tokenizer), context=settings.schema_context,
                      cases_path=settings.data.decontaminate, cases=len(cases), source=settings.catalog)
-    card["quality"] = quality(rows, catalog)
+    facts = {item.example.id: item.facts for items in report.accepted.values() for item in items}
+    card["quality"] = quality(rows, catalog, facts)
     card["inputs"] = build_key(run, catalog)
     write_json(run.out_dir / f"{CARD}.json", card)
     write_text(run.out_dir / f"{CARD}.md", render_markdown(card))

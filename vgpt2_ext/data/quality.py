@@ -13,11 +13,9 @@ from dataclasses import dataclass
 
 from vgpt2_ext.catalog import Catalog
 from vgpt2_ext.data import asks
-from vgpt2_ext.data.features import FEATURES, company_literals, company_parameters, features, projected_columns
+from vgpt2_ext.data.features import FEATURES, SQLFacts, sql_facts
 from vgpt2_ext.data.hygiene import normalise
-from vgpt2_ext.errors import SQLAnalysisError
 from vgpt2_ext.sql.extract import extract_sql
-from vgpt2_ext.sql.parse import parse_tsql
 
 WINDOW = 1000  # question shapes are counted per this many consecutive (shuffled) rows
 
@@ -82,9 +80,10 @@ TARGETS = (
 )
 
 
-def quality(rows: Sequence[dict], catalog: Catalog) -> dict:
-    """{"figures": [...], "sql_features": {...}, "sql_answers": n}: each figure with its value and target."""
-    values, histogram, sql_rows = _measure(rows, catalog)
+def quality(rows: Sequence[dict], catalog: Catalog, facts: dict[str, SQLFacts | None] | None = None) -> dict:
+    """{"figures": [...], "sql_features": {...}, "sql_answers": n}: each figure with its value and target.
+    `facts`: row id -> what its proof found about its last query (computed here for rows without)."""
+    values, histogram, sql_rows = _measure(rows, catalog, facts or {})
     figures = [{"name": t.name, "label": t.label, "value": round(values[t.name], 4), "op": t.op, "target": t.goal,
                 "met": t.met(values[t.name]), "how": t.how} for t in TARGETS if t.name in values]
     return {"figures": figures, "sql_answers": sql_rows,
@@ -96,11 +95,11 @@ def missed(section: dict) -> list[dict]:
     return [figure for figure in section["figures"] if not figure["met"]]
 
 
-def _measure(rows: Sequence[dict], catalog: Catalog) -> tuple[dict[str, float], Counter, int]:
+def _measure(rows: Sequence[dict], catalog: Catalog,
+             facts: dict[str, SQLFacts | None]) -> tuple[dict[str, float], Counter, int]:
     questions = [r["question"] for r in rows]
-    sql_rows = [(r, sqls[-1]) for r in rows if (sqls := extract_sql(_answer(r)))]
-    found = [(r, sql, features(sql)) for r, sql in sql_rows]
-    histogram = Counter(name for _, _, names in found for name in names)
+    found = [(r, fact) for r in rows if (fact := _facts(r, facts, catalog)) is not None]
+    histogram = Counter(name for _, fact in found for name in fact.features)
     values = {
         "table_code_questions": _share(asks.names_table_code(r["question"], catalog, r.get("missing", ()))
                                        for r in rows),
@@ -109,38 +108,39 @@ def _measure(rows: Sequence[dict], catalog: Catalog) -> tuple[dict[str, float], 
         "distinct_answers": len({normalise(_answer(r)) for r in rows}) / max(len(rows), 1),
         "follow_up_rows": _share(len(r["conversations"]) > 3 for r in rows),
     }
-    values |= _sql_values(found, catalog)
+    values |= _sql_values(found)
     values |= _hallucination_values([r for r in rows if r["category"] == "hallucination"])
     return values, histogram, len(found)
 
 
-def _sql_values(found: list[tuple[dict, str, frozenset[str]]], catalog: Catalog) -> dict[str, float]:
-    listed = [r for r, _, _ in found if r.get("columns")]
-    multi = [names for _, _, names in found if "multi_table" in names]
-    values = {f"sql_{name}": _share(name in names for _, _, names in found)
+def _facts(row: dict, facts: dict[str, SQLFacts | None], catalog: Catalog) -> SQLFacts | None:
+    if row["id"] in facts:
+        return facts[row["id"]]
+    sqls = extract_sql(_answer(row))
+    return sql_facts(sqls[-1], catalog) if sqls else None
+
+
+def _sql_values(found: list[tuple[dict, SQLFacts]]) -> dict[str, float]:
+    listed = [(r, f) for r, f in found if r.get("columns")]
+    multi = [f for _, f in found if "multi_table" in f.features]
+    values = {f"sql_{name}": _share(name in f.features for _, f in found)
               for name in ("cte", "window", "case", "having", "outer_join", "exists", "date_function",
                            "three_tables")}
     values |= {
-        "unrequested_top": _share("top" in names and not asks.asks_for_limit(r["question"])
-                                  for r, _, names in found),
-        "unstated_company_literal": _share(bool(company_literals(sql, catalog) - asks.stated_companies(r["question"]))
-                                           for r, sql, _ in found),
-        "company_parameter": _share(bool(company_parameters(sql, catalog)) for _, sql, _ in found),
+        "unrequested_top": _share("top" in f.features and not asks.asks_for_limit(_asked(r)) for r, f in found),
+        "unstated_company_literal": _share(bool(f.literals - asks.stated_companies(_asked(r))) for r, f in found),
+        "company_parameter": _share(bool(f.parameters) for _, f in found),
         "column_list_questions": len(listed) / max(len(found), 1),
-        "column_list_exact": _share(_exact(r, sql, catalog) for r, sql, _ in found if r.get("columns"))
-        if listed else 1.0,
-        "aliased_multi_table": _share("aliased" in names for names in multi) if multi else 1.0,
+        "column_list_exact": _share([(p or "").lower() for p in f.projected] == [c.lower() for c in r["columns"]]
+                                    for r, f in listed) if listed else 1.0,
+        "aliased_multi_table": _share("aliased" in f.features for f in multi) if multi else 1.0,
     }
     return values
 
 
-def _exact(row: dict, sql: str, catalog: Catalog) -> bool:
-    """Whether the outermost select list resolves to exactly the columns the question lists, in order."""
-    try:
-        tree = parse_tsql(sql)[-1]
-    except (SQLAnalysisError, IndexError):
-        return False
-    return [(p or "").lower() for p in projected_columns(tree, catalog)] == [c.lower() for c in row["columns"]]
+def _asked(row: dict) -> str:
+    """Everything the conversation asked: the first question and its follow-ups."""
+    return "\n".join([row["question"], *row.get("follow_ups", ())])
 
 
 def _hallucination_values(rows: list[dict]) -> dict[str, float]:

@@ -155,14 +155,15 @@ def _vocabulary(spec: Any, path: Path) -> dict[str, dict]:
     for key, entries in spec.items():
         if not isinstance(entries, dict):
             raise DatasetError(f"{where} `{key}` must map names to words")
-        listed = key in ("tables", "modules")
+        listed = key in ("tables", "modules", "columns")  # several wordings, the usual one first
         for name, value in entries.items():
+            value = [value] if key == "columns" and isinstance(value, str) else value
             ok = (isinstance(value, list) and value and all(isinstance(v, str) for v in value)) if listed \
                 else isinstance(value, str)
             if not ok:
                 raise DatasetError(f"{where} `{key}.{name}` must be {'a list of words' if listed else 'words'}, "
                                    f"got {value!r}")
-        found[key] = {str(n): tuple(v) if listed else v for n, v in entries.items()}
+            found.setdefault(key, {})[str(name)] = tuple(value) if listed else value
     return found
 
 
@@ -176,7 +177,7 @@ TEMPLATE_SLOTS = frozenset({"table", "column", "other", "concept", "value", "mea
                             "missing", "module", "base", "measure", "rule", "scope",
                             "parent", "child", "first", "second", "things", "thing", "filters", "cols", "per",
                             "pers", "bound", "when", "dept", "parents", "children", "child_one", "parent_one",
-                            "symptom", "intent", "real", "label", "adjective", "fake", "others", "low", "high"})
+                            "symptom", "intent", "real", "label", "adjective", "fake", "others", "low", "high", "child_one"})
 
 
 def _item(cls: type, raw: Any, where: str) -> Any:

@@ -24,7 +24,7 @@ from vgpt2_ext.data.misnaming import EXPANSIONS
 _PARTS = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
 _ROW_PER = re.compile(r"one row per ([^,.;:()]+)", re.I)
 # words after which a noun phrase's head is complete ("invoice paid by ...", "material at a location")
-_HEAD_END = frozenset("of at by on in for to from awaiting paid with per".split())
+_HEAD_END = frozenset("of at by on in for to from awaiting paid with per selected needed held posted charged".split())
 MODULES = frozenset("AP AR JC PR GL SL PO EM IN HQ CM PM MS SM".split())
 _EXTRA = {"Matl": "Material", "Recvd": "Received", "Invcd": "Invoiced", "Dedns": "Deductions", "Yr": "Year",
           "Pd": "Period", "Tot": "Total", "Orig": "Original", "Curr": "Current", "Amt": "Amount", "Disc": "Discount",
@@ -42,7 +42,7 @@ class Vocabulary:
     """The seed vocabulary, merged across seed files."""
 
     tables: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    columns: dict[str, str] = field(default_factory=dict)
+    columns: dict[str, tuple[str, ...]] = field(default_factory=dict)  # name -> its words, usual first
     flags: dict[str, str] = field(default_factory=dict)
     modules: dict[str, tuple[str, ...]] = field(default_factory=dict)
     rules: dict[str, str] = field(default_factory=dict)  # rule id -> how a question names it
@@ -64,9 +64,13 @@ class Vocabulary:
         return (noun(found),) if found else ()
 
     def column(self, column: Column | str) -> str:
-        """The words for a column (`InvTotal` -> invoice total)."""
+        """The usual words for a column (`InvTotal` -> invoice total)."""
+        return self.column_words(column)[0]
+
+    def column_words(self, column: Column | str) -> tuple[str, ...]:
+        """Every wording of a column the vocabulary knows, the usual one first."""
         name = column if isinstance(column, str) else column.name
-        return self.columns.get(name) or spelled(name)
+        return self.columns.get(name) or (spelled(name),)
 
     def flag(self, column: Column | str) -> str:
         """The adjective a Y/N column's 'Y' means (`ActiveYN` -> active)."""

@@ -45,13 +45,22 @@ def sft_file(dataset_dir: str | Path, name: str) -> Path:
 
 
 def load_rows(path: str | Path) -> list[SftRow]:
-    """Every row of a registered SFT JSONL file, in file order."""
+    """Every single-turn row of a registered SFT JSONL file, in file order (a follow-up conversation's prompt is
+    its whole history, which a pair's system + user prompt cannot hold: those rows make no pairs)."""
     path = Path(path)
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except OSError as error:
         raise DatasetError(f"SFT dataset `{path}` cannot be read ({error.strerror}); run `make data`") from None
-    return [_row(line, f"{path}:{number}") for number, line in enumerate(lines, 1) if line.strip()]
+    return [_row(line, f"{path}:{number}") for number, line in enumerate(lines, 1)
+            if line.strip() and not _follow_up(line)]
+
+
+def _follow_up(line: str) -> bool:
+    try:
+        return bool(json.loads(line).get("follow_ups"))
+    except (ValueError, AttributeError):
+        return False  # `_row` names the malformed line
 
 
 def _row(line: str, where: str) -> SftRow:

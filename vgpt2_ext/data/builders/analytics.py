@@ -76,18 +76,18 @@ def makers(ctx: BuildContext, obj: CatalogObject) -> list[Maker]:
     if roles.dates or roles.month:
         found.append(partial(_latest_per, obj=obj))
     if roles.coded or roles.flags:
-        found.append(partial(_labels, obj=obj))
+        found += [partial(_labels, obj=obj)] * 2
     if roles.dates and (roles.money or roles.key):
         found.append(partial(_aging, obj=obj))
     if roles.money:
-        found.append(partial(_sizes, obj=obj))
+        found += [partial(_sizes, obj=obj)] * 2
     if roles.texts or roles.dates:
-        found.append(partial(_repeats, obj=obj))
+        found += [partial(_repeats, obj=obj)] * 2
     return found
 
 
 def _money(d: Draft):
-    return d.ctx.pick(d.roles.money[:4])
+    return d.ctx.pick(d.roles.money)
 
 
 def _period(d: Draft) -> tuple[str, list[str]]:
@@ -113,7 +113,7 @@ def _running(ctx: BuildContext, obj: CatalogObject) -> Example:
     words, predicates = _period(d)
     total = f"SUM({d.name(obj.name, column.name)})"
     d.steps.append(f"add up {column.name} per month, then a running SUM over the months in order (a window)")
-    if ctx.rng.random() < 0.5:
+    if ctx.rng.random() < 0.7:
         body = Select([f"{mth} AS Mth", f"{total} AS MonthTotal"], d.name.table(obj.name), d.where + predicates,
                       group=[mth]).text()
         select = Select(["m.Mth", "m.MonthTotal", "SUM(m.MonthTotal) OVER (ORDER BY m.Mth) AS RunningTotal"],
@@ -145,8 +145,15 @@ def _per_group(ctx: BuildContext, obj: CatalogObject) -> Example | None:
         d.steps.append(f"keep the groups whose {measure} is over {bound} (HAVING)")
     d.steps.insert(0, f"group by {listing(list(dim.columns))} ({dim.noun.one})")
     d.steps.append(f"{'add up ' + money.name if money else 'count the rows'} per {dim.noun.one}")
-    select = Select(group + [f"{measure} AS {alias}"], d.name.table(obj.name), d.where + predicates, group=group,
-                    having=having, order=[f"{measure} DESC"])
+    if ctx.rng.random() < 0.3:  # the totals in a CTE, filtered (or just sorted) outside it
+        body = Select([*(f"{g} AS {c}" for g, c in zip(group, dim.columns)), f"{measure} AS {alias}"],
+                      d.name.table(obj.name), d.where + predicates, group=group).text()
+        keep = [h.replace(measure, f"t.{alias}") for h in having]
+        select = Select([f"t.{c}" for c in dim.columns] + [f"t.{alias}"], "totals t", keep,
+                        order=[f"t.{alias} DESC"], cte=("totals", body))
+    else:
+        select = Select(group + [f"{measure} AS {alias}"], d.name.table(obj.name), d.where + predicates,
+                        group=group, having=having, order=[f"{measure} DESC"])
     question = d.ask(template, per=dim.noun.one, pers=dim.noun.many, filters=words,
                      measure=d.words(money.name) if money else "", bound=having[0].split("> ")[1] if having else "")
     return d.example(template, question, select, f"Per {dim.noun.one}:")
@@ -160,7 +167,7 @@ def _rank(ctx: BuildContext, obj: CatalogObject) -> Example | None:
     words, predicates = _period(d)
     group, total = _group(d, dim), f"SUM({d.name(obj.name, money.name)})"
     d.steps.append(f"add up {money.name} per {dim.noun.one} and RANK() the totals, largest first (a window)")
-    if ctx.rng.random() < 0.5:
+    if ctx.rng.random() < 0.6:
         body = Select([*(f"{g} AS {c}" for g, c in zip(group, dim.columns)), f"{total} AS Total"],
                       d.name.table(obj.name), d.where + predicates, group=group).text()
         outer = [f"t.{c}" for c in dim.columns]

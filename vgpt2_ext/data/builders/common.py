@@ -24,11 +24,12 @@ from vgpt2_ext.data.example import Example
 from vgpt2_ext.data.literals import draw, fill
 from vgpt2_ext.data.seeds import Seeds
 from vgpt2_ext.data.sqlgen import Company, fenced
+from vgpt2_ext.data.styles import vary
 from vgpt2_ext.data.vocabulary import Noun
 
 _SPACE_PUNCT = re.compile(r"\s+([,.?!:;)])")
 # how often a question states its company (else the query takes the @APCo-style parameter)
-STATED_COMPANY = 0.5
+STATED_COMPANY = 0.25
 
 
 @dataclass
@@ -40,30 +41,26 @@ class BuildContext:
     rng: random.Random
     paraphrases: int = 1  # phrasings of one literal draw
     reasoning: str = "brief"  # `none` | `brief`: a short plan before the SQL
-    weights: dict = field(default_factory=lambda: {"worded": 0.6, "seeds": 0.25, "coded": 0.15})  # pool weights
+    weights: dict = field(default_factory=lambda: {"worded": 0.55, "seeds": 0.25, "coded": 0.2})  # pool weights
     memo: dict = field(default_factory=dict)  # what makers derive once per object (dimensions ...)
-    _draws: list = field(default_factory=list)  # literal draws of the current group, replayed in order
-    _replay: int | None = None  # position in `_draws` while replaying, None while recording
+    voice: random.Random = field(default_factory=random.Random)  # the wording's own random source (see `group`)
     _used: set = field(default_factory=set)  # phrasings already used in the current group
 
     @classmethod
     def for_category(cls, catalog: Catalog, seeds: Seeds, seed: int, category: str, *, paraphrases: int = 1,
-                     reasoning: str = "brief", seed_share: float = 0.25, coded_share: float = 0.15) -> BuildContext:
+                     reasoning: str = "brief", seed_share: float = 0.25, coded_share: float = 0.2) -> BuildContext:
         digest = hashlib.sha256(f"{seed}:{category}".encode()).hexdigest()
         weights = {"seeds": seed_share, "coded": coded_share, "worded": max(1.0 - seed_share - coded_share, 0.0)}
-        return cls(catalog, seeds, random.Random(int(digest[:16], 16)), paraphrases, reasoning, weights)
+        return cls(catalog, seeds, random.Random(int(digest[:16], 16)), paraphrases, reasoning, weights,
+                   voice=random.Random(int(digest[16:32], 16)))
 
     @property
     def words(self):
         return self.seeds.vocabulary
 
     def values(self) -> dict[str, str]:
-        """A fresh draw of literal values (companies, months, TOP n ...); the same draw when replaying."""
-        if self._replay is None:
-            self._draws.append(draw(self.rng))
-            return self._draws[-1]
-        self._replay += 1
-        return self._draws[self._replay - 1] if self._replay <= len(self._draws) else draw(self.rng)
+        """A fresh draw of literal values (companies, months, TOP n ...)."""
+        return draw(self.rng)
 
     def company(self, values: dict[str, str]) -> Company:
         """Whether this draw's question states its company (`values["stated"]`, drawn once per draw)."""
@@ -80,13 +77,17 @@ class BuildContext:
         return bool(self.words.nouns(obj))
 
     def ask(self, template: str, values: dict[str, str], **slots: str) -> str:
-        """One phrasing of the schema template `template`, filled with `values` and `slots`."""
-        return tidy(fill(self.phrase(self.seeds.phrasing(template)), {**values, **slots}))
+        """One phrasing of the schema template `template`, filled with `values` and `slots`, in a style."""
+        return self.styled(fill(self.phrase(self.seeds.phrasing(template)), {**values, **slots}))
+
+    def styled(self, question: str) -> str:
+        """A filled question tidied and, sometimes, worded in another style (`styles.vary`)."""
+        return tidy(vary(tidy(question), self.voice))
 
     def phrase(self, options: Sequence[str]) -> str:
         """A phrasing not used yet in this group (any, once all are used)."""
         fresh = [option for option in options if option not in self._used] or list(options)
-        chosen = self.rng.choice(fresh)
+        chosen = self.voice.choice(fresh)
         self._used.add(chosen)
         return chosen
 
@@ -94,17 +95,21 @@ class BuildContext:
         return self.rng.choice(options)
 
     def group(self, make: Maker) -> list[Example]:
-        """`make` run `paraphrases` times: the first call draws literals, the others replay them."""
-        self._draws, self._replay, self._used = [], None, set()
+        """`make` run `paraphrases` times from one state of `rng`: every content draw repeats (literals, columns,
+        filters, so the answer is the same); the wording draws from `voice`, so it differs, and avoids the
+        phrasings already used."""
+        self._used = set()
+        state = self.rng.getstate()
         first = make(self)
         if first is None:
             return []
-        made = [first]
+        made, after = [first], self.rng.getstate()
         for _ in range(self.paraphrases - 1):
-            self._replay = 0
+            self.rng.setstate(state)
             again = make(self)
             if again is not None and all(again.question != other.question for other in made):
                 made.append(again)
+        self.rng.setstate(after)
         return made
 
 
@@ -118,6 +123,7 @@ class Pools:
     worded: list[Maker] = field(default_factory=list)
     coded: list[Maker] = field(default_factory=list)
     seeds: list[Maker] = field(default_factory=list)
+    extra: dict[str, tuple[list[Maker], float]] = field(default_factory=dict)  # a builder's own pools: weight
 
     def add(self, ctx: BuildContext, obj: CatalogObject, makers: Sequence[Maker]) -> None:
         """`makers` about `obj`, in the pool its naming puts them."""
@@ -126,9 +132,12 @@ class Pools:
 
 def stream(ctx: BuildContext, pools: Pools) -> Iterator[Example]:
     """Examples from the pools, each drawn by its weight (`ctx.weights`), until every pool has run dry."""
-    weights = ctx.weights
-    cycles = {name: _Cycle(list(getattr(pools, name)), ctx.rng) for name in weights
-              if getattr(pools, name) and weights[name] > 0}
+    weights = dict(ctx.weights)
+    makers = {name: list(getattr(pools, name)) for name in weights}
+    for name, (found, weight) in pools.extra.items():  # taken out of the worded share
+        makers[name], weights[name] = list(found), weight
+        weights["worded"] = max(weights["worded"] - weight, 0.0)
+    cycles = {name: _Cycle(found, ctx.rng) for name, found in makers.items() if found and weights[name] > 0}
     while cycles:
         names = sorted(cycles)
         name = ctx.rng.choices(names, [weights[n] for n in names])[0]

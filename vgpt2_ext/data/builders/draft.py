@@ -12,16 +12,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from vgpt2_ext.catalog import CatalogObject, Relationship
-from vgpt2_ext.data.builders.common import BuildContext, answer, listing, tidy
+from vgpt2_ext.data.builders.common import BuildContext, answer, listing
 from vgpt2_ext.data.dates import Period, day_period, month_period
 from vgpt2_ext.data.example import Example
 from vgpt2_ext.data.literals import fill
-from vgpt2_ext.data.roles import roles_of
+from vgpt2_ext.data.roles import SKIPPED, roles_of
 from vgpt2_ext.data.sqlgen import Select, join_filters, refs
+from vgpt2_ext.data.styles import scope
 
+NAMED = frozenset({"name", "sortname", "lastname", "payname", "firmname"})  # columns people search by name
 ALIASED_SINGLE = 0.3  # share of single-table queries written with an alias
-STYLED = 0.4  # share of questions wrapped in a role or context ("I'm in AP. ...")
-SCOPES = (" for company {co}", " in company {co}", " for Co {co}", " in {module} company {co}", " (company {co})")
+STYLED = 0.3  # share of questions wrapped in a role or context ("I'm in AP. ...")
 
 
 def joined(prefix: str, question: str) -> str:
@@ -59,10 +60,11 @@ class Draft:
     def scope(self) -> str:
         if not self.company.stated or not self.filtered:
             return ""
-        return self.ctx.pick(SCOPES).format(co=self.company.co, module=self.obj.module or "the")
+        return scope(self.ctx.voice, self.company.co, self.obj.module)
 
     def words(self, column: str) -> str:
-        return self.ctx.words.column(column)
+        """A column in one of its wordings (`InvTotal`: invoice total, invoice amount)."""
+        return self.ctx.pick(self.ctx.words.column_words(column))
 
     def ask(self, template: str, **slots: str) -> str:
         """The question: a phrasing of `template` in business words, sometimes in a role or context."""
@@ -71,11 +73,12 @@ class Draft:
         if slots["scope"] and "{scope}" not in phrasing:  # the query fixes the company: the question says which
             cut = len(phrasing.rstrip(".?!"))
             phrasing = phrasing[:cut] + "{scope}" + phrasing[cut:]
-        question = tidy(fill(phrasing, {**self.values, **slots}))
-        if self.ctx.rng.random() < STYLED:
+        question = self.ctx.styled(fill(phrasing, {**self.values, **slots}))
+        voice = self.ctx.voice
+        if voice.random() < STYLED:
             dept = self.ctx.words.department(self.obj.module)
-            style = self.ctx.pick(("style_role", "style_context")) if dept else "style_context"
-            wrap = self.ctx.ask(style, self.values, dept=self.ctx.pick(dept) if dept else "")
+            style = voice.choice(("style_role", "style_context")) if dept else "style_context"
+            wrap = self.ctx.ask(style, self.values, dept=voice.choice(dept) if dept else "")
             question = joined(wrap, question)
         return joined(self.stated, question)
 
@@ -92,7 +95,7 @@ class Draft:
             words = f"posted {found.words}" if rng.random() < 0.6 else found.words
             step = f"keep {obj.name}.{roles.month.name} (the posting month, stored as its first day) {found.words}"
         elif roles.dates:
-            column = self.ctx.pick(roles.dates[:3])
+            column = self.ctx.pick(roles.dates)
             found = day_period(rng, self.name(obj.name, column.name), v, self.words(column.name))
             words, step = found.words, f"keep {obj.name} rows {found.words} ({column.name})"
         else:
@@ -102,28 +105,61 @@ class Draft:
         return words, found.predicate
 
     def value_filter(self) -> tuple[str, str] | None:
-        """(words, predicate) on a flag, a coded column or an amount of the object; None when it has none."""
-        options = [*(("flag", c) for c in self.roles.flags[:3]), *(("code", c) for c in self.roles.coded[:3]),
-                   *(("money", c) for c in self.roles.money[:3])]
+        """(words, predicate) on a flag (set or not), a code, an amount (over, under), a text (mentions, empty)
+        or a date left empty; None when the object has no such column."""
+        roles = self.roles
+        options = [*(("flag", c) for c in roles.flags), *(("code", c) for c in roles.coded),
+                   *(("money", c) for c in roles.money), *(("text", c) for c in roles.texts[:4]),
+                   *[("named", c) for c in roles.texts if c.name.lower() in NAMED] * 3,
+                   *(("no_date", c) for c in roles.dates if c.nullable)]
         if not options:
             return None
         kind, column = self.ctx.pick(options)
-        name = self.name(self.obj.name, column.name)
-        if kind == "flag":
-            adjective = self.ctx.words.flag(column)
-            words = self.ctx.pick((f"that are {adjective}", f"flagged {adjective}"))
-            predicate = f"{name} = 'Y'"
-        elif kind == "code":
-            code = self.ctx.pick(column.codes)
-            numeric = (column.sql_type or "").startswith(("tinyint", "smallint", "int"))
-            words = f"whose {self.words(column.name)} is {code.meaning}"
-            predicate = f"{name} = {code.value if numeric else repr(code.value)}"
-        else:
-            words = self.ctx.pick((f"with {self.words(column.name)} over {self.values['amount']}",
-                                   f"where the {self.words(column.name)} is above {self.values['amount']}"))
-            predicate = f"{name} > {self.values['amount']}"
+        words, predicate = getattr(self, f"_{kind}_filter")(column, self.name(self.obj.name, column.name))
         self.steps.append(f"keep {predicate}")
         return words, predicate
+
+    def _flag_filter(self, column, name: str) -> tuple[str, str]:
+        adjective = self.ctx.words.flag(column)
+        if self.ctx.rng.random() < 0.3:
+            return self.ctx.pick((f"that are not {adjective}", f"not flagged {adjective}")), f"{name} = 'N'"
+        return self.ctx.pick((f"that are {adjective}", f"flagged {adjective}", f"marked {adjective}")), f"{name} = 'Y'"
+
+    def _code_filter(self, column, name: str) -> tuple[str, str]:
+        code = self.ctx.pick(column.codes)
+        numeric = (column.sql_type or "").startswith(("tinyint", "smallint", "int"))
+        words = self.ctx.pick((f"whose {self.words(column.name)} is {code.meaning}",
+                               f"with {self.words(column.name)} {code.meaning}", f"in {code.meaning} status"
+                               if "status" in column.name.lower() else f"coded {code.meaning}"))
+        return words, f"{name} = {code.value if numeric else repr(code.value)}"
+
+    def _money_filter(self, column, name: str) -> tuple[str, str]:
+        amount, what = self.values["amount"], self.words(column.name)
+        if self.ctx.rng.random() < 0.3:
+            return self.ctx.pick((f"with {what} under {amount}", f"where the {what} is below {amount}",
+                                  f"with less than {amount} of {what}")), f"{name} < {amount}"
+        return self.ctx.pick((f"with {what} over {amount}", f"where the {what} is above {amount}",
+                              f"with more than {amount} in {what}", f"whose {what} exceeds {amount}")), \
+            f"{name} > {amount}"
+
+    def _text_filter(self, column, name: str) -> tuple[str, str]:
+        word, what = self.values["word"], self.words(column.name)
+        return self.ctx.pick((f"whose {what} mentions '{word}'", f"with '{word}' in the {what}",
+                              f"where the {what} contains {word}")), f"{name} LIKE '%{word}%'"
+
+    def _named_filter(self, column, name: str) -> tuple[str, str]:
+        """By a name people know the record by: a firm ("Summit Concrete"), or a surname."""
+        value = self.values["surname"] if "last" in column.name.lower() else self.values["name"]
+        what = self.words(column.name)
+        return self.ctx.pick((f"for {value}", f"whose {what} is like '{value}'", f"named {value}",
+                              f"for '{value}'")), f"{name} LIKE '%{value}%'"
+
+    def _no_date_filter(self, column, name: str) -> tuple[str, str]:
+        what = self.words(column.name)
+        if self.ctx.rng.random() < 0.5:
+            return self.ctx.pick((f"with no {what}", f"missing a {what}", f"where the {what} is blank")), \
+                f"{name} IS NULL"
+        return self.ctx.pick((f"that have a {what}", f"with a {what} filled in")), f"{name} IS NOT NULL"
 
     def shown(self, extra: Sequence[str] = ()) -> list[str]:
         """Columns a listing shows unasked: the key (without the company, which the filter fixes), the label,
@@ -136,12 +172,15 @@ class Draft:
                                                               if company is None or c.name != company.name][:3]
 
     def listed(self, count: int) -> list[str]:
-        """`count` columns the question will ask for by name: money, dates, labels, references."""
+        """`count` columns the question will ask for by name: any typed column but the company, in the order the
+        object has them."""
         company = self.obj.company_column
-        pool = [c.name for c in (*self.roles.texts, *self.roles.money, *self.roles.dates, *self.roles.key)
-                if company is None or c.name != company.name]
-        pool = list(dict.fromkeys(pool))
-        return self.ctx.rng.sample(pool, min(count, len(pool))) if len(pool) >= 2 else []
+        pool = [c.name for c in self.obj.columns if c.sql_type and c.name.lower() not in SKIPPED
+                and not c.name.lower().startswith("ud") and (company is None or c.name != company.name)]
+        if len(pool) < 2:
+            return []
+        picked = set(self.ctx.rng.sample(pool, min(count, len(pool))))
+        return [name for name in pool if name in picked]
 
     # -- the example -----------------------------------------------------------------------------------
     def plan(self) -> str:

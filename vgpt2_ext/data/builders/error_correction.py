@@ -18,6 +18,7 @@ that the fixed one passes. Curated seed `fixes` add the classic Vista mistakes (
 
 from __future__ import annotations
 
+import zlib
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from functools import partial
@@ -34,7 +35,7 @@ from vgpt2_ext.data.builders.common import (
     stream,
 )
 from vgpt2_ext.data.builders.draft import Draft
-from vgpt2_ext.data.builders.intents import seed_source, seed_values
+from vgpt2_ext.data.builders.intents import fits, seed_source, seed_values
 from vgpt2_ext.data.builders.join_patterns import label_of, queryable_relationships
 from vgpt2_ext.data.example import Example
 from vgpt2_ext.data.literals import fill
@@ -73,6 +74,7 @@ class Query:
     dropped: tuple[tuple[str, str], ...] = ()  # join pairs left out
     unqualified: tuple[str, str] | None = None  # (table, column) written without its qualifier
     table_as: str = ""  # the driving table written as another (missing) name
+    also: Relationship | None = None  # a second parent joined (three tables), never corrupted
 
     @property
     def obj(self) -> CatalogObject:
@@ -91,6 +93,9 @@ class Query:
             pairs = [p for p in self.rel.pairs if p not in self.dropped]
             on = " AND ".join(f"{names[self.rel.child]}.{c} = {names[self.rel.parent]}.{p}" for c, p in pairs)
             source += f"\nINNER JOIN {self._ref(self.rel.parent, aliases.get(self.rel.parent))} ON {on}"
+        if self.rel is not None and self.also is not None:
+            on = " AND ".join(f"{names[self.also.child]}.{c} = {names[self.also.parent]}.{p}" for c, p in self.also.pairs)
+            source += f"\nINNER JOIN {self._ref(self.also.parent, aliases.get(self.also.parent))} ON {on}"
         sql = Select(columns, source, where, order=columns[:1], top=None if self.limit else self.top).text()
         return sql[:-1] + f"\nLIMIT {self.top};" if self.limit else sql
 
@@ -113,13 +118,13 @@ class Query:
 
 
 def candidates(ctx: BuildContext):
-    pools = Pools(seeds=[partial(_seed_fix, fix=fix) for fix in ctx.seeds.fixes])
+    pools = Pools(seeds=[partial(_seed_fix, fix=fix) for fix in ctx.seeds.fixes if fits(ctx, fix.fixed)])
     pools.seeds += [partial(_unknown_table, item=item) for item in ctx.seeds.missing
                     if "." not in item.name and len(item.alternatives) == 1]
     for obj in queryable(ctx.catalog):
         if obj.key and not is_settings(obj):
-            pools.add(ctx, obj, [partial(_single, obj=obj), partial(_single, obj=obj, several=True),
-                                 partial(_syntax, obj=obj)])
+            pools.add(ctx, obj, [partial(_single, obj=obj), partial(_single, obj=obj, several=True)]
+                      + [partial(_syntax, obj=obj)] * (zlib.crc32(obj.name.encode()) % 2))
     lookups = _unique_lookups(ctx.catalog)
     by_child: dict[str, list[Relationship]] = defaultdict(list)
     for rel in queryable_relationships(ctx.catalog):
@@ -132,20 +137,24 @@ def candidates(ctx: BuildContext):
     return stream(ctx, pools)
 
 
-def _base(ctx: BuildContext, obj: CatalogObject, rel: Relationship | None = None) -> Query:
-    d = Draft(ctx, CATEGORY, obj, [rel] if rel else (), aliased=False)
+def _base(ctx: BuildContext, obj: CatalogObject, rel: Relationship | None = None,
+          also: Relationship | None = None) -> Query:
+    d = Draft(ctx, CATEGORY, obj, [r for r in (rel, also) if r], aliased=False)
     period = d.period() if ctx.rng.random() < 0.6 else None
-    columns = [(obj.name, c) for c in d.shown()[:4]]
-    if rel is not None:
-        columns.append((rel.parent, label_of(ctx.catalog.object(rel.parent))))
+    listed = d.listed(ctx.pick((2, 3))) if ctx.rng.random() < 0.5 else []
+    columns = [(obj.name, c) for c in (listed or d.shown()[:4])]
+    for joined in (r for r in (rel, also) if r):
+        columns.append((joined.parent, label_of(ctx.catalog.object(joined.parent))))
     aliased = rel is not None and ctx.rng.random() < 0.8 or ctx.rng.random() < 0.4
     aliases = tuple(refs_aliases(d.tables)) if aliased else ()
     intent = f"{d.noun.many} {period[0]}" if period else d.noun.many
+    if ctx.rng.random() < 0.4:  # the columns it is for, in words
+        intent += " with " + listing([ctx.words.column(c) for _, c in columns[-3:]])
     top = d.values["n"] if ctx.rng.random() < 0.3 else None
     if top:
         intent = f"the first {top} {intent}"
     return Query(d, rel, tuple(columns), tuple(d.where + ([period[1]] if period else [])), intent.strip(),
-                 aliases, top)
+                 aliases, top, also=also)
 
 
 def refs_aliases(tables: list[str]) -> list[tuple[str, str]]:
@@ -277,9 +286,11 @@ def _joined(ctx: BuildContext, rels: tuple[Relationship, ...], lookups: set[Rela
     or an unqualified column both tables have."""
     rel = ctx.pick(rels)
     lookup = rel in lookups
-    q = _base(ctx, ctx.catalog.object(rel.child), rel)
+    others = [r for r in rels if r.parent not in (rel.parent, rel.child)]
+    also = ctx.pick(others) if others and ctx.rng.random() < 0.6 else None
+    q = _base(ctx, ctx.catalog.object(rel.child), rel, also)
     child, parent = ctx.catalog.object(rel.child), ctx.catalog.object(rel.parent)
-    label = q.columns[-1][1]
+    label = q.columns[-2 if also else -1][1]
     options = ["missing_join_key"] if len(rel.pairs) > 1 else []
     if lookup:
         options.append("wrong_table")
@@ -298,7 +309,8 @@ def _joined(ctx: BuildContext, rels: tuple[Relationship, ...], lookups: set[Rela
                                             f"{dropped}. On fewer key columns each row matches {rel.parent} rows of "
                                             f"other companies or groups, and the results multiply.")
         return _example(ctx, q, replace(q, dropped=tuple(scope)), [defect], "missing_join_key", rows=True)
-    if kind == "wrong_table":
+    if kind == "wrong_table":  # the lookup alone: the parent's label asked of the child
+        q = replace(q, also=None, columns=q.columns[:-2] + q.columns[-2:-1] if also else q.columns)
         broken = replace(q, rel=None, columns=q.columns[:-1] + ((child.name, label),))
         defect = Defect("wrong_table", f"{child.name} has no column {label}: {label} is on {parent.name}. Join "
                                        f"{parent.name} on its full key and take {parent.name}.{label}.",
@@ -358,7 +370,8 @@ def _question(ctx: BuildContext, q: Query, sql: str, defects: list[Defect], rows
         return ctx.ask("fix_error", values, sql=sql, intent=q.intent, symptom=symptom, scope=scope)
     if not errors and ctx.rng.random() < 0.6:
         return ctx.ask("fix_review", values, sql=sql, intent=q.intent, scope=scope)
-    return ctx.ask(ctx.pick(("fix_query", "fix_intent")), values, sql=sql, intent=q.intent, scope=scope)
+    return ctx.ask("fix_intent" if ctx.rng.random() < 0.9 else "fix_query", values, sql=sql, intent=q.intent,
+                   scope=scope)
 
 
 def _seed_fix(ctx: BuildContext, fix: Fix) -> Example:

@@ -26,7 +26,7 @@ from functools import partial
 from vgpt2_ext.catalog import Catalog, CatalogObject, Column, Relationship
 from vgpt2_ext.data.builders.common import BuildContext, Maker, Pools, answer, company_only, listing, queryable, stream
 from vgpt2_ext.data.builders.draft import Draft
-from vgpt2_ext.data.builders.intents import seed_source, seed_values
+from vgpt2_ext.data.builders.intents import fits, seed_source, seed_values
 from vgpt2_ext.data.builders.join_patterns import pairs_text, queryable_relationships
 from vgpt2_ext.data.builders.schema_knowledge import about
 from vgpt2_ext.data.example import Example
@@ -43,7 +43,7 @@ EXPECTED_COLUMNS = ("Status", "Name", "Description", "Amount", "Vendor", "Custom
 
 
 def candidates(ctx: BuildContext):
-    pools = Pools(seeds=[partial(_seed, item=item) for item in ctx.seeds.missing])
+    pools = Pools(seeds=[partial(_seed, item=item) for item in ctx.seeds.missing if fits(ctx, item.sql)])
     for obj in queryable(ctx.catalog):
         if not obj.key:
             continue

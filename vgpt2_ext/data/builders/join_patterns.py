@@ -59,8 +59,10 @@ def candidates(ctx: BuildContext):
         if not company_only(ctx.catalog, rel) and not is_settings(parent):
             makers += [partial(_with_count, rel=rel), partial(_without, rel=rel), partial(_with_any, rel=rel)]
             if roles_of(child).money:
-                makers.append(partial(_sum, rel=rel))
-            makers += [partial(_chain, first=rel, second=up) for up in parents.get(rel.parent, ())[:2]
+                makers += [partial(_sum, rel=rel), partial(_rank_parents, rel=rel), partial(_totals_all, rel=rel)]
+            if roles_of(child).dates or roles_of(child).month:
+                makers.append(partial(_latest_per_parent, rel=rel))
+            makers += [partial(_chain, first=rel, second=up) for up in parents.get(rel.parent, ())[:3]
                        if up.parent != rel.child and not company_only(ctx.catalog, up)]
         (pools.worded if ctx.worded(child) and ctx.worded(parent) else pools.coded).extend(makers)
     return stream(ctx, pools)
@@ -99,36 +101,59 @@ def _nouns(d: Draft, rel: Relationship):
 
 
 def _lookup(ctx: BuildContext, rel: Relationship) -> Example | None:
-    """Child rows with the parent's label; half the time with a second parent's label too (three tables), and
-    a quarter of the time keeping the children that have no parent row (LEFT JOIN)."""
+    """Child rows with the parent's label; most of the time with a second parent's (or the grandparent's) label
+    too (three tables); the last join a LEFT JOIN three times in ten, keeping the children without that parent."""
     parent = ctx.catalog.object(rel.parent)
     label = label_of(parent)
     if label is None:
         return None
-    second = _second_parent(ctx, rel) if ctx.rng.random() < 0.5 else None
-    outer = second is None and ctx.rng.random() < 0.3
+    second = _second_parent(ctx, rel) or _upward(ctx, rel) if ctx.rng.random() < 0.9 else None
+    outer = ctx.rng.random() < 0.3
     d = Draft(ctx, CATEGORY, ctx.catalog.object(rel.child), [rel] + ([second] if second else []))
     child_noun, parent_noun = _nouns(d, rel)
     period = d.period() if ctx.rng.random() < 0.5 else None
-    shown = [d.name(rel.child, c) for c in d.shown()[:4]] + [d.name(rel.parent, label)]
-    source = f"{d.name.table(rel.child)}\n{d.name.join(rel, rel.parent, 'LEFT' if outer else 'INNER')}"
-    where = d.where
-    if outer:  # the parent's own filters would drop the rows without a parent: keep only the child's
-        where = [w for w in d.where if not w.startswith(f"{d.name.aliases.get(rel.parent, rel.parent)}.")]
-        d.steps.append(f"LEFT JOIN {rel.parent} so {child_noun.many} without one stay (its columns are NULL)")
+    listed = d.listed(ctx.pick((2, 3))) if ctx.rng.random() < 0.6 else []
+    shown = [d.name(rel.child, c) for c in (listed or d.shown()[:4])] + [d.name(rel.parent, label)]
+    last = second or rel
+    joins, where = [(rel, "INNER")] + ([(second, "INNER")] if second else []), list(d.where)
+    if outer:  # a filter on the outer table in the WHERE would drop the rows without one: it goes into ON
+        joins[-1] = (last, "LEFT")
+        mine = [w for w in d.where if w.startswith(f"{d.name.aliases.get(last.parent, last.parent)}.")]
+        where = [w for w in d.where if w not in mine]
+        d.steps.append(f"LEFT JOIN {last.parent} so rows without one stay (its columns are NULL), its filters in "
+                       f"the ON clause")
+    else:
+        mine = []
+    source = d.name.table(rel.child) + "".join(
+        f"\n{d.name.join(r, r.parent, kind)}" + ("".join(f" AND {w}" for w in mine) if kind == "LEFT" else "")
+        for r, kind in joins)
     d.steps.append(f"show {rel.parent}.{label} beside each {child_noun.one}")
     slots = {"children": child_noun.many, "parent_one": parent_noun.one, "label": ctx.words.column(label),
              "filters": period[0] if period else ""}
-    template = "join_lookup_outer" if outer else "join_lookup"
+    template = "join_lookup_outer" if outer and second is None else "join_lookup"
+    labels = [f"{rel.parent}.{label}"]
     if second is not None:
         other = label_of(ctx.catalog.object(second.parent))
         shown.append(d.name(second.parent, other))
-        source += f"\n{d.name.join(second, second.parent)}"
+        labels.append(f"{second.parent}.{other}")
         d.steps.append(f"and {second.parent}.{other}")
-        template = "join_lookup_two"
+        template = "join_lookup_two_outer" if outer else "join_lookup_two"
         slots |= {"second": ctx.noun(ctx.catalog.object(second.parent)).one, "other": ctx.words.column(other)}
     select = Select(shown, source, where + ([period[1]] if period else []), order=shown[:1])
-    return d.example(template, d.ask(template, **slots), select, "Join on the full key:")
+    question = d.ask(template, **slots)
+    if listed:
+        d.steps.append(f"return exactly {listing(listed)} and {listing(labels)}")
+        question += ctx.voice.choice((" Show {} too.", " Include {}.", " Also {}.", " I also need {}.")).format(
+            listing([ctx.words.column(c) for c in listed]))
+    columns = [f"{rel.child}.{c}" for c in listed] + labels if listed else []
+    return d.example(template, question, select, "Join on the full key:", columns=columns)
+
+
+def _upward(ctx: BuildContext, rel: Relationship) -> Relationship | None:
+    """A relationship from `rel`'s parent to a labelled grandparent (APTL -> APTH -> APVM), or None."""
+    options = [up for up in ctx.memo.get(("parents", rel.parent), ())
+               if up.parent not in (rel.child, rel.parent) and label_of(ctx.catalog.object(up.parent))]
+    return ctx.pick(options) if options else None
 
 
 def _second_parent(ctx: BuildContext, rel: Relationship) -> Relationship | None:
@@ -168,22 +193,36 @@ def _child_company(d: Draft, rel: Relationship) -> list[str]:
 
 
 def _exists(ctx: BuildContext, rel: Relationship, negated: bool) -> Example:
+    """Parents with (EXISTS) or without (NOT EXISTS) children, in a period; with the label of the parent's own
+    parent two times in five (jobs without cost this month, with their contract's description)."""
     parent, child = ctx.catalog.object(rel.parent), ctx.catalog.object(rel.child)
-    d = Draft(ctx, CATEGORY, parent, [rel], aliased=True)
+    up = next((u for u in ctx.memo.get(("parents", rel.parent), ()) if u.parent not in (rel.child, rel.parent)
+               and label_of(ctx.catalog.object(u.parent))), None) if ctx.rng.random() < 0.4 else None
+    d = Draft(ctx, CATEGORY, parent, [rel] + ([up] if up else []), aliased=True)
     child_noun, parent_noun = _nouns(d, rel)
     period = d.period_of(child) if ctx.rng.random() < 0.7 else None
     inner = [f"{d.name(rel.child, c)} = {d.name(rel.parent, p)}" for c, p in rel.pairs]
     inner += _child_company(d, rel) + ([period[1]] if period else [])
     test = ("NOT EXISTS" if negated else "EXISTS") + f" (\n    SELECT 1 FROM {d.name.table(rel.child)}\n    WHERE " \
         + "\n      AND ".join(inner) + "\n  )"
-    d.where = company_filter(parent, d.company, d.name) + [test]
+    kept = [w for w in d.where if not w.startswith(f"{d.name.aliases[rel.child]}.")]
+    d.where = kept + [test]
     shown = _parent_columns(d, rel)
+    source = d.name.table(rel.parent)
+    if up is not None:
+        other = label_of(ctx.catalog.object(up.parent))
+        shown.append(d.name(up.parent, other))
+        source += f"\n{d.name.join(up, up.parent)}"
+        d.steps.append(f"join {up.parent} for its {other}")
     d.steps.append(f"keep the {parent_noun.many} for which {'no' if negated else 'some'} {rel.child} row matches "
                    f"({'NOT EXISTS' if negated else 'EXISTS'} on the join key)")
-    select = Select(shown, d.name.table(rel.parent), d.where, order=shown[:1])
+    select = Select(shown, source, d.where, order=shown[:1])
     template = "join_without" if negated else "join_with_any"
     question = d.ask(template, parents=parent_noun.many, parent_one=parent_noun.one, children=child_noun.many,
                      filters=period[0] if period else "")
+    if up is not None:
+        question = question.rstrip(".?") + ctx.voice.choice((", with the {} of their {}?", " (show the {} of each's {})."))\
+            .format(ctx.words.column(label_of(ctx.catalog.object(up.parent))), ctx.noun(ctx.catalog.object(up.parent)).one)
     return d.example(template, question, select, f"{'NOT ' if negated else ''}EXISTS on the join key:")
 
 
@@ -196,17 +235,20 @@ def _with_any(ctx: BuildContext, rel: Relationship) -> Example:
 
 
 def _sum(ctx: BuildContext, rel: Relationship) -> Example:
-    child = ctx.catalog.object(rel.child)
-    d = Draft(ctx, CATEGORY, child, [rel])
-    child_noun, parent_noun = _nouns(d, rel)
-    money = ctx.pick(d.roles.money[:3])
+    """Children's totals per parent, or per grandparent half the time (AP line amounts per vendor: APTL -> APTH
+    -> APVM), with the label, optionally only those over an amount (HAVING)."""
+    up = _upward(ctx, rel) if ctx.rng.random() < 0.5 else None
+    d = Draft(ctx, CATEGORY, ctx.catalog.object(rel.child), [rel] + ([up] if up else []))
+    parent_noun, child_noun = _nouns(d, up or rel)[1], ctx.noun(d.obj)
+    money = ctx.pick(d.roles.money)
     period = d.period() if ctx.rng.random() < 0.6 else None
-    shown = _parent_columns(d, rel)
+    shown = _parent_columns(d, up or rel)
     total = f"SUM({d.name(rel.child, money.name)})"
     having = [f"{total} > {d.values['amount']}"] if ctx.rng.random() < 0.4 else []
     d.steps.append(f"add up {rel.child}.{money.name} per {parent_noun.one}"
                    + (f" and keep totals over {d.values['amount']} (HAVING)" if having else ""))
-    source = f"{d.name.table(rel.child)}\n{d.name.join(rel, rel.parent)}"
+    source = f"{d.name.table(rel.child)}\n{d.name.join(rel, rel.parent)}" + (
+        f"\n{d.name.join(up, up.parent)}" if up else "")
     select = Select(shown + [f"{total} AS Total{money.name}"], source, d.where + ([period[1]] if period else []),
                     group=shown, having=having, order=[f"{total} DESC"])
     template = "join_sum_having" if having else "join_sum"
@@ -214,6 +256,79 @@ def _sum(ctx: BuildContext, rel: Relationship) -> Example:
                      measure=ctx.words.column(money.name), filters=period[0] if period else "",
                      bound=d.values["amount"])
     return d.example(template, question, select, "Total per parent, joined on the full key:")
+
+
+def _rank_parents(ctx: BuildContext, rel: Relationship) -> Example:
+    """Parents (or grandparents, half the time) ranked by their children's total (RANK() over the grouped sums),
+    with the label."""
+    up = _upward(ctx, rel) if ctx.rng.random() < 0.5 else None
+    d = Draft(ctx, CATEGORY, ctx.catalog.object(rel.child), [rel] + ([up] if up else []))
+    _, parent_noun = _nouns(d, up or rel)
+    child_noun = ctx.noun(d.obj)
+    money = ctx.pick(d.roles.money)
+    period = d.period() if ctx.rng.random() < 0.6 else None
+    shown = _parent_columns(d, up or rel)
+    total = f"SUM({d.name(rel.child, money.name)})"
+    d.steps.append(f"add up {rel.child}.{money.name} per {parent_noun.one} and RANK() the totals (a window)")
+    source = f"{d.name.table(rel.child)}\n{d.name.join(rel, rel.parent)}" + (
+        f"\n{d.name.join(up, up.parent)}" if up else "")
+    select = Select(shown + [f"{total} AS Total{money.name}", f"RANK() OVER (ORDER BY {total} DESC) AS RankNo"],
+                    source, d.where + ([period[1]] if period else []), group=shown, order=[f"{total} DESC"])
+    question = d.ask("join_rank", parents=parent_noun.many, parent_one=parent_noun.one, children=child_noun.many,
+                     measure=ctx.words.column(money.name), filters=period[0] if period else "")
+    return d.example("join_rank", question, select, "Ranked with a window over the grouped totals:")
+
+
+def _totals_all(ctx: BuildContext, rel: Relationship) -> Example:
+    """Every parent with its children's total, zero for those without any (LEFT JOIN, COALESCE)."""
+    parent, child = ctx.catalog.object(rel.parent), ctx.catalog.object(rel.child)
+    d = Draft(ctx, CATEGORY, parent, [rel], aliased=True)
+    child_noun, parent_noun = _nouns(d, rel)
+    money = ctx.pick(roles_of(child).money)
+    period = d.period_of(child) if ctx.rng.random() < 0.6 else None
+    on = [f"{d.name(rel.child, c)} = {d.name(rel.parent, p)}" for c, p in rel.pairs]
+    on += _child_company(d, rel) + ([period[1]] if period else [])
+    shown = _parent_columns(d, rel)
+    total = f"COALESCE(SUM({d.name(rel.child, money.name)}), 0)"
+    d.where = company_filter(parent, d.company, d.name)
+    d.steps.append(f"LEFT JOIN {rel.child} (its filters in the ON clause) and add up {money.name}, 0 when none")
+    source = f"{d.name.table(rel.parent)}\nLEFT JOIN {d.name.table(rel.child)} ON " + "\n  AND ".join(on)
+    select = Select(shown + [f"{total} AS Total{money.name}"], source, d.where, group=shown, order=[f"{total} DESC"])
+    question = d.ask("join_totals_all", parents=parent_noun.many, parent_one=parent_noun.one,
+                     children=child_noun.many, measure=ctx.words.column(money.name), filters=period[0] if period else "")
+    return d.example("join_totals_all", question, select, "A LEFT JOIN keeps the parents without any:")
+
+
+def _latest_per_parent(ctx: BuildContext, rel: Relationship) -> Example | None:
+    """Each parent's latest child (ROW_NUMBER over the child partitioned by the join key, in a CTE), with the
+    parent's label."""
+    label = label_of(ctx.catalog.object(rel.parent))
+    if label is None:
+        return None
+    d = Draft(ctx, CATEGORY, ctx.catalog.object(rel.child), [rel])
+    child_noun, parent_noun = _nouns(d, rel)
+    when = ctx.pick(d.roles.dates) if d.roles.dates else d.roles.month
+    keys = [c for c, _ in rel.pairs if d.obj.company_column is None or c != d.obj.company_column.name]
+    if not keys:
+        return None
+    shown = [c for c in d.shown([when.name])[:4] if c not in keys]
+    numbered = (f"ROW_NUMBER() OVER (PARTITION BY {', '.join(d.name(rel.child, k) for k in keys)} ORDER BY "
+                f"{d.name(rel.child, when.name)} DESC) AS RowNo")
+    inner = [d.name(rel.child, c) for c in dict.fromkeys([*rel.child_columns, *shown])] + [numbered]
+    body = Select(inner, d.name.table(rel.child), [w for w in d.where if not w.startswith(
+        f"{d.name.aliases.get(rel.parent, rel.parent)}.")]).text()
+    pairs = " AND ".join(f"p.{p} = r.{c}" for c, p in rel.pairs)
+    outer = [f"r.{c}" for c in (*keys, *shown)] + [f"p.{label}"]
+    d.steps.append(f"number each {parent_noun.one}'s {child_noun.many} newest {when.name} first (ROW_NUMBER in a "
+                   f"CTE), keep row 1 and join {rel.parent} for its {label}")
+    parent_filter = [w.replace(f"{d.name.aliases.get(rel.parent, rel.parent)}.", "p.") for w in d.where
+                     if w.startswith(f"{d.name.aliases.get(rel.parent, rel.parent)}.")]
+    nolock = " WITH (NOLOCK)" if ctx.catalog.style.require_nolock else ""
+    select = Select(outer, f"ranked r\nINNER JOIN {rel.parent} p{nolock} ON {pairs}", ["r.RowNo = 1", *parent_filter],
+                    order=[outer[0]], cte=("ranked", body))
+    question = d.ask("join_latest", parents=parent_noun.many, parent_one=parent_noun.one, children=child_noun.many,
+                     child_one=child_noun.one, when=ctx.words.column(when.name), label=ctx.words.column(label))
+    return d.example("join_latest", question, select, "The latest per parent, numbered in a CTE:")
 
 
 def _chain(ctx: BuildContext, first: Relationship, second: Relationship) -> Example | None:

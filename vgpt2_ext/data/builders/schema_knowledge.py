@@ -10,6 +10,7 @@ counting. Seed `concepts` and `domains` add the curated knowledge; each concept 
 
 from __future__ import annotations
 
+import zlib
 from collections import defaultdict
 from functools import partial
 
@@ -27,12 +28,13 @@ from vgpt2_ext.data.builders.common import (
 from vgpt2_ext.data.builders.draft import Draft
 from vgpt2_ext.data.builders.intents import seed_source
 from vgpt2_ext.data.example import Example
-from vgpt2_ext.data.roles import roles_of
+from vgpt2_ext.data.roles import SKIPPED, roles_of
 from vgpt2_ext.data.sqlgen import Select
 
 CATEGORY = "schema_knowledge"
 COLUMN_LIMIT = 40  # columns listed in full before an answer says how many more there are
-TYPED_COLUMNS = 4  # column-type lookups per object (the interesting roles first), not one per column
+TYPED_COLUMNS = 4  # column lookups per object and round (a column drawn each time), not one per column
+COLUMN_QUESTIONS = 0.3  # share of questions about where a column is (asked by its name or in its words)
 
 
 def candidates(ctx: BuildContext):
@@ -40,21 +42,24 @@ def candidates(ctx: BuildContext):
     pools = Pools(seeds=[partial(_concept, concept=c) for c in ctx.seeds.concepts])
     for obj in objects:
         pools.add(ctx, obj, object_makers(ctx, obj))
-    pools.coded += [partial(_home, column=name) for name in _column_names(objects)]
+    pools.extra["columns"] = ([partial(_home, column=name) for name in _column_names(objects)], COLUMN_QUESTIONS)
     pools.coded += [partial(_domain, domain=d, columns=cols) for d, cols in _domains(objects).items()]
     return stream(ctx, pools)
 
 
 def object_makers(ctx: BuildContext, obj: CatalogObject) -> list[Maker]:
+    """The questions about one object; the view-or-table ones, alike for every object, for a third of those
+    without business words (what a row holds, its key and columns are asked of every object)."""
     roles = roles_of(obj)
     makers: list[Maker] = [partial(_purpose, obj=obj), partial(_key, obj=obj), partial(_columns, obj=obj),
-                           partial(_kind, obj=obj), partial(_company, obj=obj)]
-    shown = list(dict.fromkeys((*roles.money, *roles.dates, *roles.flags, *roles.coded, *roles.texts)))
-    makers += [partial(_column, obj=obj, column=c) for c in shown[:TYPED_COLUMNS]]
+                           partial(_company, obj=obj)]
+    makers += [partial(_column, obj=obj)] * min(TYPED_COLUMNS, len(obj.columns))
     makers += [partial(_codes, obj=obj, column=c) for c in roles.coded]
     makers += [partial(_flag, obj=obj, column=c) for c in roles.flags[:2]]
-    if obj.base_table:
-        makers.append(partial(_base, obj=obj))
+    if ctx.worded(obj) or zlib.crc32(obj.name.encode()) % 3 == 0:
+        makers.append(partial(_kind, obj=obj))
+        if obj.base_table:
+            makers.append(partial(_base, obj=obj))
     return makers
 
 
@@ -142,7 +147,12 @@ def _company(ctx: BuildContext, obj: CatalogObject) -> Example | None:
     return _example("company_column", question, answer(lead, select.text()), obj.name)
 
 
-def _column(ctx: BuildContext, obj: CatalogObject, column: Column) -> Example:
+def _column(ctx: BuildContext, obj: CatalogObject) -> Example | None:
+    """Where a column is and what it holds, for a column drawn among the object's typed ones."""
+    typed = [c for c in obj.columns if c.sql_type and c.name.lower() not in SKIPPED and not c.name.startswith("ud")]
+    if not typed:
+        return None
+    column = ctx.pick(typed)
     text = f"{obj.name}.{column.name} is {column.sql_type}"
     if column.domain:
         text += f", of the Vista data type {column.domain}"
@@ -175,14 +185,32 @@ def _flag(ctx: BuildContext, obj: CatalogObject, column: Column) -> Example:
 
 
 def _home(ctx: BuildContext, column: str) -> Example:
-    holders = [o.name for o in queryable(ctx.catalog) if o.has_column(column)]
+    """Which objects have a column, asked by its name or, more often, in its words ("the haul pay tax amount")."""
+    holders = _holders(ctx, column)
+    words = ctx.words.column(column)
     if not ctx.catalog.complete:  # other objects may have it: name the known ones, claim nothing more
         text = f"A column named {column} is on {listing(holders)}."
     elif len(holders) == 1:
         text = f"Only {holders[0]} has a column named {column}."
     else:
         text = f"{len(holders)} views and tables you query have a column named {column}: {listing(holders)}."
-    return _example("column_home", ctx.ask("column_home", ctx.values(), column=column), text)
+    if ctx.rng.random() < 0.7 and words.lower() != column.lower():
+        question = ctx.ask("column_home_worded", ctx.values(), measure=words)
+        text = f"The {words} is kept in columns named {column}. {text}"
+    else:
+        question = ctx.ask("column_home", ctx.values(), column=column)
+    return _example("column_home", question, text)
+
+
+def _holders(ctx: BuildContext, column: str) -> list[str]:
+    """The queryable objects with a column named `column` (an index built once per build)."""
+    if "holders" not in ctx.memo:
+        index: dict[str, list[str]] = defaultdict(list)
+        for obj in queryable(ctx.catalog):
+            for c in obj.columns:
+                index[c.name.lower()].append(obj.name)
+        ctx.memo["holders"] = index
+    return ctx.memo["holders"][column.lower()]
 
 
 def _domain(ctx: BuildContext, domain: str, columns: list[str]) -> Example:

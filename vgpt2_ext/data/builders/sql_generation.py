@@ -45,8 +45,8 @@ def candidates(ctx: BuildContext):
 def table_makers(ctx: BuildContext, obj: CatalogObject) -> list[Maker]:
     """Every template that fits `obj` (also the source of valid queries for error_correction)."""
     roles = roles_of(obj)
-    makers: list[Maker] = [partial(_list, obj=obj), partial(_count, obj=obj), partial(_follow_up, obj=obj),
-                           partial(_follow_up, obj=obj)]
+    makers: list[Maker] = [partial(_list, obj=obj), partial(_list, obj=obj), partial(_count, obj=obj),
+                           partial(_follow_up, obj=obj), partial(_follow_up, obj=obj)]
     if roles.money:
         makers += [partial(_total, obj=obj), partial(_largest, obj=obj)]
     if roles.dates or roles.month:
@@ -56,9 +56,9 @@ def table_makers(ctx: BuildContext, obj: CatalogObject) -> list[Maker]:
 
 
 def _filters(d: Draft, period: bool = True) -> tuple[str, list[str]]:
-    """One or two filters (a period, a value), as question words and predicates."""
-    found = [f for f in ((d.period() if period else None),
-                         (d.value_filter() if d.ctx.rng.random() < 0.5 else None)) if f]
+    """One or two filters (a period, a value on one of the object's columns), as question words and predicates."""
+    found = [f for f in ((d.period() if period and d.ctx.rng.random() < 0.6 else None),
+                         (d.value_filter() if d.ctx.rng.random() < 0.7 else None)) if f]
     if not found and (value := d.value_filter()):
         found = [value]
     return " ".join(words for words, _ in found), [predicate for _, predicate in found]
@@ -68,7 +68,7 @@ def _listing(ctx: BuildContext, obj: CatalogObject) -> tuple[Draft, Select, Exam
     """A listing of `obj` with filters, sometimes of exactly the columns the question names."""
     d = Draft(ctx, CATEGORY, obj)
     words, predicates = _filters(d)
-    listed = d.listed(ctx.pick((2, 3, 4))) if ctx.rng.random() < 0.6 else []
+    listed = d.listed(ctx.pick((2, 3, 4))) if ctx.rng.random() < 0.8 else []
     shown = listed or d.shown()
     order = [d.name(obj.name, shown[0])]
     select = Select([d.name(obj.name, c) for c in shown], d.name.table(obj.name), d.where + predicates, order=order)
@@ -111,7 +111,7 @@ def _count(ctx: BuildContext, obj: CatalogObject) -> Example:
 
 def _total(ctx: BuildContext, obj: CatalogObject) -> Example:
     d = Draft(ctx, CATEGORY, obj)
-    column = ctx.pick(d.roles.money[:4])
+    column = ctx.pick(d.roles.money)
     how, word = ctx.pick((("SUM", "total"), ("SUM", "total"), ("AVG", "average"), ("MAX", "largest")))
     words, predicates = _filters(d)
     label = {"SUM": "Total", "AVG": "Average", "MAX": "Largest"}[how] + column.name
@@ -124,7 +124,7 @@ def _total(ctx: BuildContext, obj: CatalogObject) -> Example:
 
 def _largest(ctx: BuildContext, obj: CatalogObject) -> Example:
     d = Draft(ctx, CATEGORY, obj)
-    column = ctx.pick(d.roles.money[:4])
+    column = ctx.pick(d.roles.money)
     words, predicates = _filters(d)
     name = d.name(obj.name, column.name)
     d.steps.append(f"sort by {column.name}, largest first, and keep the first {d.values['n']} (TOP)")
@@ -151,7 +151,7 @@ def _latest(ctx: BuildContext, obj: CatalogObject) -> Example:
 def _shown_or_listed(d: Draft, column: str) -> tuple[list[str], list[str], str]:
     """(select list, the columns the question lists, the words that list them): the question names its columns
     (the sort column among them) two times in five."""
-    listed = d.listed(2) if d.ctx.rng.random() < 0.4 else []
+    listed = d.listed(2) if d.ctx.rng.random() < 0.6 else []
     listed = list(dict.fromkeys([*listed, column])) if listed else []
     if not listed:
         return [d.name(d.obj.name, c) for c in d.shown([column])], [], ""
@@ -163,7 +163,7 @@ def _shown_or_listed(d: Draft, column: str) -> tuple[list[str], list[str], str]:
 def _more_filter(d: Draft, first: Select):
     if not d.roles.money:
         return None
-    column = d.ctx.pick(d.roles.money[:3])
+    column = d.ctx.pick(d.roles.money)
     predicate = f"{d.name(d.obj.name, column.name)} > {d.values['amount']}"
     return ("follow_filter", {"measure": d.words(column.name), "amount": d.values["amount"]},
             replace(first, where=[*first.where, predicate]), f"The same query with {predicate} added:", ())
@@ -184,7 +184,7 @@ def _more_column(d: Draft, first: Select):
 def _sorted(d: Draft, first: Select):
     if not d.roles.money:
         return None
-    column = d.ctx.pick(d.roles.money[:3])
+    column = d.ctx.pick(d.roles.money)
     order = [f"{d.name(d.obj.name, column.name)} DESC"]
     return ("follow_sort", {"measure": d.words(column.name)}, replace(first, order=order),
             f"The same rows sorted by {column.name}, largest first:", ())
@@ -198,7 +198,7 @@ def _counted(d: Draft, first: Select):
 def _topped(d: Draft, first: Select):
     if not d.roles.money:
         return None
-    column = d.ctx.pick(d.roles.money[:3])
+    column = d.ctx.pick(d.roles.money)
     order = [f"{d.name(d.obj.name, column.name)} DESC"]
     return ("follow_top", {"measure": d.words(column.name), "n": d.values["n"]},
             replace(first, order=order, top=d.values["n"]),
