@@ -90,11 +90,18 @@ def company_comparisons(tree: exp.Expression, catalog: Catalog) -> Iterator[tupl
                 yield column, value
 
 
+_ALIASES: dict[int, tuple[exp.Expression, dict[str, str]]] = {}
+
+
 def _aliases(tree: exp.Expression) -> dict[str, str]:
-    found = {}
-    for table in table_refs(tree):
-        found[(table.alias or table.name).lower()] = table.name
-    return found
+    """alias (or name, lower case) -> table name, for every table reference of the tree; computed once per tree
+    (trees come from the parse cache, so the proof, the checks and the card's facts share one)."""
+    found = _ALIASES.get(id(tree))
+    if found is None or found[0] is not tree:
+        if len(_ALIASES) > 65536:
+            _ALIASES.clear()
+        found = _ALIASES[id(tree)] = (tree, {(t.alias or t.name).lower(): t.name for t in table_refs(tree)})
+    return found[1]
 
 
 def _is_company(column: exp.Column, aliases: dict[str, str], catalog: Catalog) -> bool:

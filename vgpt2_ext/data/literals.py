@@ -29,12 +29,14 @@ WORDS = ("steel", "concrete", "rental", "fuel", "permit", "lumber", "freight", "
 
 # parts of the names vendors, customers and subcontractors go by, and surnames employees do
 FIRM = ("Acme", "Summit", "Pioneer", "Granite", "Cascade", "Redwood", "Liberty", "Keystone", "Frontier", "Horizon",
-        "Ironwood", "Blue Ridge", "Northstar", "Evergreen", "Silver Creek", "Eagle", "Patriot", "Lakeside", "Tri-County",
-        "Capital", "Coastal", "Heritage", "Premier", "Allied", "United", "Valley", "Mountain West", "Bayside",
+        "Ironwood", "Blue Ridge", "Northstar", "Evergreen", "Silver Creek", "Eagle", "Patriot", "Lakeside",
+        "Tri-County", "Capital", "Coastal", "Heritage", "Premier", "Allied", "United", "Valley", "Mountain West",
+        "Bayside",
         "Cornerstone", "Benchmark", "Titan", "Apex", "Sterling", "Riverbend", "Prairie", "Great Lakes", "Sunbelt",
         "Meridian", "Atlas", "Harbor")
-TRADE = ("Supply", "Concrete", "Electric", "Steel", "Paving", "Rentals", "Mechanical", "Plumbing", "Builders", "Drywall",
-         "Roofing", "Glass", "Lumber", "Trucking", "Excavating", "Masonry", "Landscaping", "Painting", "Equipment",
+TRADE = ("Supply", "Concrete", "Electric", "Steel", "Paving", "Rentals", "Mechanical", "Plumbing", "Builders",
+         "Drywall", "Roofing", "Glass", "Lumber", "Trucking", "Excavating", "Masonry", "Landscaping", "Painting",
+         "Equipment",
          "Materials", "Fabrication", "Contractors", "Services", "Engineering", "Surveying")
 SURNAMES = ("Smith", "Johnson", "Garcia", "Miller", "Davis", "Martinez", "Wilson", "Anderson", "Thomas", "Moore",
             "Jackson", "Martin", "Lee", "Thompson", "White", "Harris", "Clark", "Lewis", "Robinson", "Walker", "Young",
@@ -50,7 +52,8 @@ def draw(rng: random.Random) -> dict[str, str]:
     later = date(year + (month + 2) // 12, (month + 2) % 12 + 1, 1)
     first = date(year, month, 1)
     return {
-        "co": CompanyLiteral(str(co), True), "co2": str(co2), "n": str(rng.choice(TOP_N)), "amount": str(rng.choice(AMOUNTS)),
+        "co": CompanyLiteral(str(co), True), "co2": str(co2), "n": str(rng.choice(TOP_N)),
+        "amount": str(rng.choice(AMOUNTS)),
         "year": str(year), "next_year": str(year + 1),
         "mth": first.isoformat(), "month": f"{MONTH_NAMES[month - 1]} {year}", "mth_short": first.isoformat()[:7],
         "mth_end": later.isoformat(), "month_end": f"{MONTH_NAMES[later.month - 1]} {later.year}",

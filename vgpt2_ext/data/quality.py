@@ -172,9 +172,9 @@ def _bigrams(questions: list[str]) -> float:
 
 def render(section: dict) -> list[str]:
     """The Markdown lines of the quality section."""
+    complete = "yes" if section["complete_catalog"] else "no (open world: no counts or only-X claims)"
     lines = ["", "## Quality", "", "Each figure is measured on the written rows (questions by their words, answers by "
-             "the sqlglot tree of their last query), beside its target. "
-             f"Catalog complete: {'yes' if section['complete_catalog'] else 'no (open world: no counts or only-X claims)'}.",
+             f"the sqlglot tree of their last query), beside its target. Catalog complete: {complete}.",
              "", "| figure | value | target | met | how |", "| --- | ---: | ---: | :---: | --- |"]
     for f in section["figures"]:
         lines.append(f"| {f['label']} | {_number(f['value'])} | {f['op']} {_number(f['target'])} | "

@@ -177,7 +177,7 @@ TEMPLATE_SLOTS = frozenset({"table", "column", "other", "concept", "value", "mea
                             "missing", "module", "base", "measure", "rule", "scope",
                             "parent", "child", "first", "second", "things", "thing", "filters", "cols", "per",
                             "pers", "bound", "when", "dept", "parents", "children", "child_one", "parent_one",
-                            "symptom", "intent", "real", "label", "adjective", "fake", "others", "low", "high", "child_one"})
+                            "symptom", "intent", "real", "label", "adjective", "fake", "others", "low", "high"})
 
 
 def _item(cls: type, raw: Any, where: str) -> Any:

@@ -51,7 +51,7 @@ class DataSettings:
     seed_share: float = field(default=0.25, metadata={"help": "Share of candidates drawn from the curated seed "
                                                               "intents (the rest from templates over the schema)."})
     coded_share: float = field(
-        default=0.2, metadata={"help": "Share of candidates about objects the vocabulary has no business words for, "
+        default=0.22, metadata={"help": "Share of candidates about objects the vocabulary has no business words for, "
                                        "asked by their table code (the rest are asked in business words)."})
     reasoning: Literal["none", "brief"] = field(
         default="brief", metadata={"help": "`brief`: SQL answers open with a short plan (which tables and why, the "

@@ -52,10 +52,10 @@ class Refs:
         text = f"{name} {alias}" if alias else name
         return f"{text} WITH (NOLOCK)" if self.catalog.style.require_nolock else text
 
-    def join(self, rel: Relationship, new: str, kind: str = "INNER", pairs=None) -> str:
+    def join(self, rel: Relationship, new: str, kind: str = "INNER") -> str:
         """`INNER JOIN APVM v WITH (NOLOCK) ON v.VendorGroup = h.VendorGroup AND ...`, joining `new` in on the
-        relationship's full key (or on `pairs` of it)."""
-        on = " AND ".join(f"{self(rel.child, c)} = {self(rel.parent, p)}" for c, p in (pairs or rel.pairs))
+        relationship's full key."""
+        on = " AND ".join(f"{self(rel.child, c)} = {self(rel.parent, p)}" for c, p in rel.pairs)
         return f"{kind} JOIN {self.table(new)} ON {on}"
 
 

@@ -145,7 +145,7 @@ def _per_group(ctx: BuildContext, obj: CatalogObject) -> Example | None:
         d.steps.append(f"keep the groups whose {measure} is over {bound} (HAVING)")
     d.steps.insert(0, f"group by {listing(list(dim.columns))} ({dim.noun.one})")
     d.steps.append(f"{'add up ' + money.name if money else 'count the rows'} per {dim.noun.one}")
-    if ctx.rng.random() < 0.3:  # the totals in a CTE, filtered (or just sorted) outside it
+    if ctx.rng.random() < 0.4:  # the totals in a CTE, filtered (or just sorted) outside it
         body = Select([*(f"{g} AS {c}" for g, c in zip(group, dim.columns)), f"{measure} AS {alias}"],
                       d.name.table(obj.name), d.where + predicates, group=group).text()
         keep = [h.replace(measure, f"t.{alias}") for h in having]
@@ -245,7 +245,7 @@ def _aging(ctx: BuildContext, obj: CatalogObject) -> Example:
     measures = ["COUNT(*) AS RowCount"] + ([f"SUM({{}}) AS Total{money.name}"] if money else [])
     d.steps.append(f"bucket the days since {column.name} with CASE (0-30, 31-60, 61-90, 90+), then count"
                    + (f" and add up {money.name}" if money else "") + " per bucket")
-    if ctx.rng.random() < 0.5:
+    if ctx.rng.random() < 0.7:
         inner = [f"{case} AS Bucket"] + ([f"{d.name(obj.name, money.name)} AS Amount"] if money else [])
         body = Select(inner, d.name.table(obj.name), d.where).text()
         cols = ["b.Bucket"] + [m.format("b.Amount") for m in measures]

@@ -41,14 +41,14 @@ class BuildContext:
     rng: random.Random
     paraphrases: int = 1  # phrasings of one literal draw
     reasoning: str = "brief"  # `none` | `brief`: a short plan before the SQL
-    weights: dict = field(default_factory=lambda: {"worded": 0.55, "seeds": 0.25, "coded": 0.2})  # pool weights
+    weights: dict = field(default_factory=lambda: {"worded": 0.53, "seeds": 0.25, "coded": 0.22})  # pool weights
     memo: dict = field(default_factory=dict)  # what makers derive once per object (dimensions ...)
     voice: random.Random = field(default_factory=random.Random)  # the wording's own random source (see `group`)
     _used: set = field(default_factory=set)  # phrasings already used in the current group
 
     @classmethod
     def for_category(cls, catalog: Catalog, seeds: Seeds, seed: int, category: str, *, paraphrases: int = 1,
-                     reasoning: str = "brief", seed_share: float = 0.25, coded_share: float = 0.2) -> BuildContext:
+                     reasoning: str = "brief", seed_share: float = 0.25, coded_share: float = 0.22) -> BuildContext:
         digest = hashlib.sha256(f"{seed}:{category}".encode()).hexdigest()
         weights = {"seeds": seed_share, "coded": coded_share, "worded": max(1.0 - seed_share - coded_share, 0.0)}
         return cls(catalog, seeds, random.Random(int(digest[:16], 16)), paraphrases, reasoning, weights,

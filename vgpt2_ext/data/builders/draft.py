@@ -115,7 +115,9 @@ class Draft:
         if not options:
             return None
         kind, column = self.ctx.pick(options)
-        words, predicate = getattr(self, f"_{kind}_filter")(column, self.name(self.obj.name, column.name))
+        by_kind = {"flag": self._flag_filter, "code": self._code_filter, "money": self._money_filter,
+                   "text": self._text_filter, "named": self._named_filter, "no_date": self._no_date_filter}
+        words, predicate = by_kind[kind](column, self.name(self.obj.name, column.name))
         self.steps.append(f"keep {predicate}")
         return words, predicate
 

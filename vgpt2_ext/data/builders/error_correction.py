@@ -94,8 +94,9 @@ class Query:
             on = " AND ".join(f"{names[self.rel.child]}.{c} = {names[self.rel.parent]}.{p}" for c, p in pairs)
             source += f"\nINNER JOIN {self._ref(self.rel.parent, aliases.get(self.rel.parent))} ON {on}"
         if self.rel is not None and self.also is not None:
-            on = " AND ".join(f"{names[self.also.child]}.{c} = {names[self.also.parent]}.{p}" for c, p in self.also.pairs)
-            source += f"\nINNER JOIN {self._ref(self.also.parent, aliases.get(self.also.parent))} ON {on}"
+            also = self.also
+            on = " AND ".join(f"{names[also.child]}.{c} = {names[also.parent]}.{p}" for c, p in also.pairs)
+            source += f"\nINNER JOIN {self._ref(also.parent, aliases.get(also.parent))} ON {on}"
         sql = Select(columns, source, where, order=columns[:1], top=None if self.limit else self.top).text()
         return sql[:-1] + f"\nLIMIT {self.top};" if self.limit else sql
 

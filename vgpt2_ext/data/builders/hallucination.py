@@ -37,6 +37,7 @@ from vgpt2_ext.data.seeds import Missing
 from vgpt2_ext.data.sqlgen import Select
 
 CATEGORY = "hallucination"
+CONTRAST = 0.15  # share of the category confirming objects users doubt
 # column names people expect on any table; a template asks for one a table lacks but a related table has
 EXPECTED_COLUMNS = ("Status", "Name", "Description", "Amount", "Vendor", "Customer", "Job", "Contract",
                     "Employee", "Phase", "GLAcct", "DueDate", "InvDate", "ActualCost", "Retainage", "Notes")
@@ -44,15 +45,18 @@ EXPECTED_COLUMNS = ("Status", "Name", "Description", "Amount", "Vendor", "Custom
 
 def candidates(ctx: BuildContext):
     pools = Pools(seeds=[partial(_seed, item=item) for item in ctx.seeds.missing if fits(ctx, item.sql)])
+    contrast: list[Maker] = []
     for obj in queryable(ctx.catalog):
         if not obj.key:
             continue
-        makers: list[Maker] = [partial(_contrast_table, obj=obj), partial(_contrast_column, obj=obj)]
+        contrast += [partial(_contrast_table, obj=obj), partial(_contrast_column, obj=obj)]
         if ctx.catalog.complete:
-            makers += [partial(_renamed_column, obj=obj), partial(_mixed, obj=obj)]
+            makers: list[Maker] = [partial(_renamed_column, obj=obj), partial(_mixed, obj=obj)]
             if obj.base_table:
                 makers.append(partial(_table_code, obj=obj))
-        pools.add(ctx, obj, makers)
+            pools.add(ctx, obj, makers)
+    # confirmations stay the smaller part of the category, on a partial catalog (only seeds deny there) too
+    pools.extra["contrast"] = (contrast, CONTRAST if ctx.catalog.complete else ctx.weights["seeds"] / 5)
     if ctx.catalog.complete:
         seeded = {item.name.lower() for item in ctx.seeds.missing}
         for (asked, column), (home, rel) in _unique_homes(ctx.catalog).items():

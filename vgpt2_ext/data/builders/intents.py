@@ -23,7 +23,6 @@ from vgpt2_ext.errors import SQLAnalysisError
 from vgpt2_ext.sql.parse import parse_tsql
 
 
-
 def intent_makers(ctx: BuildContext, category: str) -> list[Maker]:
     """The seed intents of `category` whose query reads only objects this catalog has (a seed written for
     Vista's AP tables says nothing about a catalog without them)."""

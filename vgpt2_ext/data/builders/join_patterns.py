@@ -108,7 +108,7 @@ def _lookup(ctx: BuildContext, rel: Relationship) -> Example | None:
     if label is None:
         return None
     second = _second_parent(ctx, rel) or _upward(ctx, rel) if ctx.rng.random() < 0.9 else None
-    outer = ctx.rng.random() < 0.3
+    outer = ctx.rng.random() < 0.4
     d = Draft(ctx, CATEGORY, ctx.catalog.object(rel.child), [rel] + ([second] if second else []))
     child_noun, parent_noun = _nouns(d, rel)
     period = d.period() if ctx.rng.random() < 0.5 else None
@@ -221,8 +221,9 @@ def _exists(ctx: BuildContext, rel: Relationship, negated: bool) -> Example:
     question = d.ask(template, parents=parent_noun.many, parent_one=parent_noun.one, children=child_noun.many,
                      filters=period[0] if period else "")
     if up is not None:
-        question = question.rstrip(".?") + ctx.voice.choice((", with the {} of their {}?", " (show the {} of each's {})."))\
-            .format(ctx.words.column(label_of(ctx.catalog.object(up.parent))), ctx.noun(ctx.catalog.object(up.parent)).one)
+        grand = ctx.catalog.object(up.parent)
+        tail = ctx.voice.choice((", with the {} of their {}?", " (show the {} of each's {})."))
+        question = question.rstrip(".?") + tail.format(ctx.words.column(label_of(grand)), ctx.noun(grand).one)
     return d.example(template, question, select, f"{'NOT ' if negated else ''}EXISTS on the join key:")
 
 
@@ -295,7 +296,8 @@ def _totals_all(ctx: BuildContext, rel: Relationship) -> Example:
     source = f"{d.name.table(rel.parent)}\nLEFT JOIN {d.name.table(rel.child)} ON " + "\n  AND ".join(on)
     select = Select(shown + [f"{total} AS Total{money.name}"], source, d.where, group=shown, order=[f"{total} DESC"])
     question = d.ask("join_totals_all", parents=parent_noun.many, parent_one=parent_noun.one,
-                     children=child_noun.many, measure=ctx.words.column(money.name), filters=period[0] if period else "")
+                     children=child_noun.many, measure=ctx.words.column(money.name),
+                     filters=period[0] if period else "")
     return d.example("join_totals_all", question, select, "A LEFT JOIN keeps the parents without any:")
 
 

@@ -177,7 +177,8 @@ def _codes(ctx: BuildContext, obj: CatalogObject, column: Column) -> Example:
 def _flag(ctx: BuildContext, obj: CatalogObject, column: Column) -> Example:
     d = Draft(ctx, CATEGORY, obj)
     adjective = ctx.words.flag(column)
-    select = Select(["COUNT(*) AS Flagged"], d.name.table(obj.name), d.where + [f"{d.name(obj.name, column.name)} = 'Y'"])
+    flagged = f"{d.name(obj.name, column.name)} = 'Y'"
+    select = Select(["COUNT(*) AS Flagged"], d.name.table(obj.name), d.where + [flagged])
     lead = (f"{obj.name}.{column.name} is a Y/N flag: 'Y' means {adjective}, 'N' not. Count the "
             f"{d.noun.many} that are {adjective}:")
     question = d.ask("flag_meaning", adjective=adjective)

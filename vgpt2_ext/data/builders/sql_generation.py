@@ -45,8 +45,8 @@ def candidates(ctx: BuildContext):
 def table_makers(ctx: BuildContext, obj: CatalogObject) -> list[Maker]:
     """Every template that fits `obj` (also the source of valid queries for error_correction)."""
     roles = roles_of(obj)
-    makers: list[Maker] = [partial(_list, obj=obj), partial(_list, obj=obj), partial(_count, obj=obj),
-                           partial(_follow_up, obj=obj), partial(_follow_up, obj=obj)]
+    makers: list[Maker] = [partial(_list, obj=obj), partial(_list, obj=obj), partial(_count, obj=obj)]
+    makers += [partial(_follow_up, obj=obj)] * 3
     if roles.money:
         makers += [partial(_total, obj=obj), partial(_largest, obj=obj)]
     if roles.dates or roles.month:
@@ -124,34 +124,32 @@ def _total(ctx: BuildContext, obj: CatalogObject) -> Example:
 
 def _largest(ctx: BuildContext, obj: CatalogObject) -> Example:
     d = Draft(ctx, CATEGORY, obj)
-    column = ctx.pick(d.roles.money)
-    words, predicates = _filters(d)
-    name = d.name(obj.name, column.name)
-    d.steps.append(f"sort by {column.name}, largest first, and keep the first {d.values['n']} (TOP)")
-    shown, listed, cols = _shown_or_listed(d, column.name)
-    select = Select(shown, d.name.table(obj.name), d.where + predicates, order=[f"{name} DESC"], top=d.values["n"])
-    question = d.ask("top_by_money", measure=d.words(column.name), filters=words) + cols
-    return d.example("top_by_money", question, select, f"The {d.values['n']} largest by {column.name}:",
-                     columns=listed)
+    return _top(d, ctx.pick(d.roles.money), _filters(d), "top_by_money", "largest", "measure")
 
 
 def _latest(ctx: BuildContext, obj: CatalogObject) -> Example:
     d = Draft(ctx, CATEGORY, obj)
     column = ctx.pick(d.roles.dates[:3]) if d.roles.dates else d.roles.month
-    words, predicates = _filters(d, period=False) if ctx.rng.random() < 0.5 else ("", [])
-    name = d.name(obj.name, column.name)
-    d.steps.append(f"sort by {column.name}, newest first, and keep the first {d.values['n']} (TOP)")
+    filters = _filters(d, period=False) if ctx.rng.random() < 0.5 else ("", [])
+    return _top(d, column, filters, "latest_rows", "newest", "when")
+
+
+def _top(d: Draft, column, filters: tuple[str, list[str]], template: str, first: str, slot: str) -> Example:
+    """The first N rows by `column`, descending (TOP, which the question asks for), sometimes of listed columns."""
+    words, predicates = filters
+    n = d.values["n"]
+    d.steps.append(f"sort by {column.name}, {first} first, and keep the first {n} (TOP)")
     shown, listed, cols = _shown_or_listed(d, column.name)
-    select = Select(shown, d.name.table(obj.name), d.where + predicates, order=[f"{name} DESC"], top=d.values["n"])
-    question = d.ask("latest_rows", when=d.words(column.name), filters=words) + cols
-    return d.example("latest_rows", question, select, f"The {d.values['n']} latest by {column.name}:",
-                     columns=listed)
+    select = Select(shown, d.name.table(d.obj.name), d.where + predicates,
+                    order=[f"{d.name(d.obj.name, column.name)} DESC"], top=n)
+    question = d.ask(template, filters=words, **{slot: d.words(column.name)}) + cols
+    return d.example(template, question, select, f"The {n} {first} by {column.name}:", columns=listed)
 
 
 def _shown_or_listed(d: Draft, column: str) -> tuple[list[str], list[str], str]:
     """(select list, the columns the question lists, the words that list them): the question names its columns
     (the sort column among them) two times in five."""
-    listed = d.listed(2) if d.ctx.rng.random() < 0.6 else []
+    listed = d.listed(2) if d.ctx.rng.random() < 0.7 else []
     listed = list(dict.fromkeys([*listed, column])) if listed else []
     if not listed:
         return [d.name(d.obj.name, c) for c in d.shown([column])], [], ""
