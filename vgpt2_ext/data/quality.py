@@ -74,7 +74,7 @@ TARGETS = (
     Target("follow_up_rows", "rows with a follow-up turn", ">=", 0.03,
            "share of rows whose conversation has a second question refining the first answer"),
     Target("contrast_rows", "hallucination rows confirming a real object users doubt", ">=", 0.10,
-           "share of hallucination rows that deny nothing and confirm a real object"),
+           "share of hallucination rows that confirm a real table or column the question doubts (the row's kind)"),
     Target("mixed_rows", "hallucination rows mixing a real and a missing column", ">=", 0.05,
            "share of hallucination rows whose question names a real column and a missing one"),
 )
@@ -144,7 +144,7 @@ def _asked(row: dict) -> str:
 
 
 def _hallucination_values(rows: list[dict]) -> dict[str, float]:
-    return {"contrast_rows": _share(not r.get("missing") and bool(r.get("suggest")) for r in rows),
+    return {"contrast_rows": _share(r.get("kind") == "contrast" for r in rows),
             "mixed_rows": _share(r.get("kind") == "mixed" for r in rows)}
 
 

@@ -64,7 +64,7 @@ class Draft:
 
     def words(self, column: str) -> str:
         """A column in one of its wordings (`InvTotal`: invoice total, invoice amount)."""
-        return self.ctx.pick(self.ctx.words.column_words(column))
+        return self.ctx.voice.choice(self.ctx.words.column_words(column))
 
     def ask(self, template: str, **slots: str) -> str:
         """The question: a phrasing of `template` in business words, sometimes in a role or context."""

@@ -115,8 +115,7 @@ def _contrast_column(ctx: BuildContext, obj: CatalogObject) -> Example | None:
         text += f" {obj.name} has no column {guess}; use {column.name}."
         missing = (f"{obj.name}.{guess}",)
     return Example(CATEGORY, "schema:contrast_column", "contrast_column", question, text,
-                   missing=missing, suggest=(f"{obj.name}.{column.name}",), anchor=obj.name,
-                   kind="contrast" if not missing else "")
+                   missing=missing, suggest=(f"{obj.name}.{column.name}",), anchor=obj.name, kind="contrast")
 
 
 def _unique_homes(catalog: Catalog) -> dict[tuple[str, str], tuple[str, Relationship]]:
