@@ -7,16 +7,22 @@ are pinned to two CPUs. Figures per run: wall seconds, CPU seconds of all proces
 workers; on a machine shared with other work the wall clock also measures the neighbours, the CPU time does
 not), candidates offered and examples validated per wall second and per CPU second. Medians of `--runs`.
 Goal: >= 20,000 validated examples in under 60 s on 2 cores for the real Vista export.
+`--baseline REV` measures the builders of git revision REV in the same run (its tree exported to a temporary
+folder and run in a subprocess on the same catalog and settings), so a machine shared with other work compares
+like with like; the 1-minute load average before and after each measurement is recorded beside it.
 Results: benchmarks/results/data.{json,md}.
     .venv/bin/python benchmarks/bench_data.py [--runs 3] [--sample-examples 6000] [--fixture-examples 20000]
+    .venv/bin/python benchmarks/bench_data.py --runs 1 --sample-examples 0 --baseline ff06a31
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import resource
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -43,7 +49,9 @@ def cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
-def one_run(catalog: str | None, examples: int, seed: int) -> dict:
+def one_run(catalog: str | None, examples: int, seed: int, baseline: str | None = None) -> dict:
+    if baseline:
+        return _baseline_run(baseline, catalog, examples, seed)
     data = replace(DataSettings(), examples=examples, workers=GOAL["cores"], seed=seed,
                    decontaminate=str(REPO / "eval_suite" / "cases"))
     settings = Settings(catalog=catalog, schema_context="pruned", data=data)
@@ -59,12 +67,32 @@ def one_run(catalog: str | None, examples: int, seed: int) -> dict:
             "objects_used": result.card["coverage"]["objects_used"]}
 
 
-def measure(name: str, catalog: str | None, examples: int, runs: int) -> dict:
-    results = [one_run(catalog, examples, seed) for seed in range(runs)]
+def _baseline_run(tree: str, catalog: str | None, examples: int, seed: int) -> dict:
+    """`one_run` of the builders in `tree` (an exported revision), in a subprocess that imports them."""
+    code = (f"import json, sys; sys.path.insert(0, {str(REPO / 'benchmarks')!r}); import bench_data as b; "
+            f"print(json.dumps(b.one_run({catalog!r}, {examples}, {seed})))")
+    env = {**os.environ, "PYTHONPATH": tree}
+    done = subprocess.run([sys.executable, "-c", code], env=env, cwd=tree, capture_output=True, text=True,
+                          check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def measure(name: str, catalog: str | None, examples: int, runs: int, baseline: str | None = None) -> dict:
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
+    results = [one_run(catalog, examples, seed, baseline) for seed in range(runs)]
     median = {key: statistics.median(r[key] for r in results) for key in results[0]}
     two_core_bound = median["cpu_s"] / GOAL["cores"]
+    after = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
     return {"catalog": name, "examples": examples, "runs": results, "median": median,
-            "cpu_s_per_core": round(two_core_bound, 2)}
+            "cpu_s_per_core": round(two_core_bound, 2), "load_before": load, "load_after": after}
+
+
+def export_revision(revision: str) -> str:
+    """The tree of git `revision` in a temporary folder (the old builders, importable from there)."""
+    folder = tempfile.mkdtemp(prefix="bench-data-")
+    archive = subprocess.run(["git", "archive", revision], cwd=REPO, capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", folder], input=archive, check=True)
+    return folder
 
 
 def goal_check(fixture: dict | None) -> dict:
@@ -79,12 +107,14 @@ def goal_check(fixture: dict | None) -> dict:
 def markdown(report: dict) -> str:
     lines = ["# Data building benchmark", "", report["note"], "",
              "| catalog | examples | wall s | CPU s | CPU s / 2 cores | offered/s | validated/s | validated/CPU s "
-             "| objects used |", "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+             "| objects used | load before/after |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
     for entry in report["catalogs"]:
         m = entry["median"]
         lines.append(f"| {entry['catalog']} | {m['validated']:.0f} | {m['wall_s']} | {m['cpu_s']} | "
                      f"{entry['cpu_s_per_core']} | {m['offered_per_s']} | {m['validated_per_s']} | "
-                     f"{m['validated_per_cpu_s']} | {m['objects_used']:.0f} |")
+                     f"{m['validated_per_cpu_s']} | {m['objects_used']:.0f} | "
+                     f"{entry['load_before']:.1f} / {entry['load_after']:.1f} |")
     goal = report["goal"]
     lines += ["", f"Goal: >= {GOAL['examples']} validated examples in under {GOAL['seconds']:.0f} s on "
                   f"{GOAL['cores']} cores (real Vista export): "
@@ -100,15 +130,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sample-examples", type=int, default=6000)
     parser.add_argument("--fixture-examples", type=int, default=20_000)
     parser.add_argument("--fixture", default=str(FIXTURE))
+    parser.add_argument("--baseline", help="git revision whose builders to measure in the same run, for a ratio")
     args = parser.parse_args(argv)
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, sorted(os.sched_getaffinity(0))[: GOAL["cores"]])
-    catalogs = [measure("embedded sample", None, args.sample_examples, args.runs)]
+    old = export_revision(args.baseline) if args.baseline else None
+    catalogs = [measure("embedded sample", None, args.sample_examples, args.runs)] if args.sample_examples else []
     has_fixture = (Path(args.fixture) / "information_schema_columns.csv").is_file()
     if has_fixture:
         catalogs.append(measure("real Vista export", args.fixture, args.fixture_examples, args.runs))
+        if old:
+            catalogs.append(measure(f"real Vista export, builders of {args.baseline}", args.fixture,
+                                    args.fixture_examples, args.runs, old))
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
-    report = {"catalogs": catalogs, "goal": goal_check(catalogs[-1] if has_fixture else None), "load_average": load,
+    fixture = next((c for c in catalogs if c["catalog"] == "real Vista export"), None)
+    report = {"catalogs": catalogs, "goal": goal_check(fixture), "load_average": load,
               "cpus": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
               "note": f"Medians of {args.runs} runs (seeds 0..{args.runs - 1}), two worker processes, pruned "
                       f"prompts; 1-minute load average at the end: {load:.1f} on {os.cpu_count()} CPUs."}

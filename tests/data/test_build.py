@@ -44,8 +44,9 @@ def test_every_conversation_starts_with_the_system_turn_and_alternates(tmp_path,
     build(tmp_path, examples=30)
     for row in rows(tmp_path / f"{DATASET}.jsonl"):
         turns = row["conversations"]
-        assert [t["from"] for t in turns] == ["system", "human", "gpt"]
+        assert [t["from"] for t in turns] == ["system"] + ["human", "gpt"] * (1 + len(row["follow_ups"]))
         assert turns[0]["value"] == "You are VGPT2, a test system prompt." and all(t["value"].strip() for t in turns)
+        assert turns[3:4] == [] or turns[3]["value"] == row["follow_ups"][0]
 
 
 def test_registration_merges_without_clobbering_other_datasets(tmp_path, build):
@@ -72,9 +73,13 @@ def test_the_card_counts_categories_sources_rejections_tokens_coverage_and_decon
     assert 0 < card["coverage"]["share_of_queryable"] <= 1
     assert card["decontamination"]["cases"] is None
     markdown = (tmp_path / "DATA_CARD.md").read_text()
-    for heading in ("Examples per category", "Rejected candidates", "Token lengths", "Tables covered",
+    for heading in ("Examples per category", "Rejected candidates", "Quality", "Token lengths", "Tables covered",
                     "Decontamination"):
         assert f"## {heading}" in markdown
+    figures = {f["name"]: f for f in card["quality"]["figures"]}
+    assert {"table_code_questions", "question_shapes_per_1000", "unrequested_top", "sql_cte"} <= set(figures)
+    assert all(f["how"] and f["op"] in ("<=", ">=") and isinstance(f["met"], bool) for f in figures.values())
+    assert figures["unrequested_top"]["value"] == 0 and figures["unstated_company_literal"]["value"] == 0
     assert json.loads((tmp_path / "DATA_CARD.json").read_text()) == card
 
 

@@ -32,16 +32,32 @@ def test_every_candidate_of_a_builder_on_the_sample_passes_the_proof(category, s
     assert not failed
 
 
-def test_hallucination_examples_name_what_is_missing_and_the_real_alternative(sample, seeds):
-    for example in candidates(sample, seeds, "hallucination", 40):
-        assert example.missing and example.suggest
-        assert all(sample.find(name.rpartition(".")[0] or name) is None or "." in name for name in example.missing)
+def test_a_hallucination_example_denies_a_missing_object_or_confirms_a_real_one(sample, seeds):
+    examples = candidates(sample, seeds, "hallucination", 80)
+    for example in examples:
+        assert example.suggest and all(sample.find(s.rpartition(".")[0] or s) for s in example.suggest)
+        if example.kind == "contrast":
+            assert example.answer.startswith("Yes")
+        else:
+            assert example.missing
+    assert {e.kind for e in examples} >= {"contrast", ""}
 
 
-def test_error_correction_covers_every_kind_of_break(sample, seeds):
-    kinds = Counter(e.broken_reason for e in candidates(sample, seeds, "error_correction", 600))
+def test_a_partial_catalog_gets_no_denials_of_its_own_making(sample, seeds):
+    """The sample trims columns: only the curated seeds (checked against all of Vista) may deny anything."""
+    assert not sample.complete
+    made = [e for e in candidates(sample, seeds, "hallucination", 200) if e.missing]
+    assert made and all(e.source.startswith("seed:") for e in made)
+
+
+def test_error_correction_covers_every_kind_of_break_and_several_at_once(sample, seeds):
+    examples = candidates(sample, seeds, "error_correction", 600)
+    kinds = Counter(reason for e in examples for reason in e.broken_reasons)
     assert set(kinds) == {"unknown_column", "wrong_table", "missing_join_key", "limit", "base_table", "syntax",
-                          "missing_nolock"}
+                          "missing_nolock", "unknown_table", "ambiguous_column"}
+    assert any(len(e.broken_reasons) >= 2 for e in examples)
+    assert any("Msg 207, Level 16" in e.question for e in examples)
+    assert any(" Co = " in e.broken_sql or ".Co = " in e.broken_sql for e in examples)  # the generic company
 
 
 def test_one_intent_is_asked_several_ways_with_one_answer(sample, seeds):
@@ -50,6 +66,22 @@ def test_one_intent_is_asked_several_ways_with_one_answer(sample, seeds):
     same_answer = [a for a, b in pairs if a.answer == b.answer]
     assert len(same_answer) >= len(pairs) * 0.8
     assert all(a.question != b.question for a, b in pairs if a.answer == b.answer)
+
+
+def test_business_words_name_most_questions_and_a_company_is_often_left_to_the_parameter(sample, seeds):
+    from vgpt2_ext.data.asks import names_table_code
+
+    examples = candidates(sample, seeds, "sql_generation", 200, paraphrases=1)
+    coded = sum(names_table_code(e.first_question, sample) for e in examples)
+    assert coded < 0.3 * len(examples)
+    assert sum("@" in e.answer for e in examples) > 0.2 * len(examples)
+
+
+def test_a_follow_up_refines_the_answer_of_its_first_question(sample, seeds):
+    follow = [e for e in candidates(sample, seeds, "sql_generation", 600, paraphrases=1) if e.history]
+    assert follow and all(e.kind == "follow_up" and len(e.history) == 1 for e in follow)
+    with Prover(sample, 1) as prover:
+        assert not [p.rejection for p in prover.prove(follow[:20]) if p.rejection]
 
 
 def test_literals_vary_between_draws_of_one_intent(sample, seeds):

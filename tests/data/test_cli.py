@@ -33,6 +33,7 @@ def test_the_cli_builds_registers_and_prints_a_summary(in_repo, out, capsys):
                            "vgpt2.data.decontaminate=null", "vgpt2.schema_context=none")
     assert code == 0
     assert "vgpt2_sft: 24 examples" in printed and "rejected:" in printed and "tables covered" in printed
+    assert "quality:" in printed and "targets" in printed  # and which targets a build this small misses
     assert "vgpt2_sft" in json.loads((out / "dataset_info.json").read_text())
     first = json.loads((out / "vgpt2_sft.jsonl").read_text().splitlines()[0])
     system = yaml.safe_load((in_repo / "recipes" / "base.yaml").read_text())["default_system"]

@@ -61,14 +61,16 @@ def test_a_case_question_planted_in_the_seed_material_is_removed_and_reported(tm
         "gold_sql": "SELECT APTL.APCo FROM APTL WITH (NOLOCK) WHERE APTL.APCo = 1"}]}), encoding="utf-8")
     folder = tmp_path / "seeds"
     folder.mkdir()
-    (folder / "phrasings.yaml").write_text((SEEDS_DIR / "phrasings.yaml").read_text(encoding="utf-8"))
+    for name in ("phrasings.yaml", "vocabulary.yaml"):
+        (folder / name).write_text((SEEDS_DIR / name).read_text(encoding="utf-8"))
     (folder / "planted.yaml").write_text(yaml.safe_dump({"intents": [{
         "id": "planted_case", "category": "business_logic", "questions": [question],
-        "sql": "SELECT TOP 5 APTL.Job, SUM(APTL.Retainage) AS Retainage FROM APTL WITH (NOLOCK) "
-               "WHERE APTL.APCo = {co} GROUP BY APTL.Job"}]}), encoding="utf-8")
+        "sql": "SELECT TOP 5 APTL.JCCo, APTL.Job, SUM(APTL.Retainage) AS Retainage FROM APTL WITH (NOLOCK) "
+               "WHERE APTL.APCo = {co:APCo} GROUP BY APTL.JCCo, APTL.Job ORDER BY SUM(APTL.Retainage) DESC"}]}),
+        encoding="utf-8")
     only = MixSettings(**{category: float(category == "business_logic") for category in CATEGORIES})
     result = build(tmp_path / "out", seeds_dir=str(folder), decontaminate=str(cases), mix=only, examples=40,
-                   seed_weight=40)
+                   seed_share=0.6)
     removed = result.card["decontamination"]["removed"]
     assert removed and {r["case"] for r in removed} == {"biz_099"}
     assert result.card["rejected"]["contaminated"]["count"] == len(removed)

@@ -1,4 +1,4 @@
-"""LLaMA-Factory's own loader reads every registered dataset and drops nothing.
+"""LLaMA-Factory's own loader reads every registered dataset, follow-up conversations included, and drops nothing.
 
 LLaMA-Factory skips a malformed sharegpt row with only a warning (wrong role order, odd turn count), so the
 test counts what comes out of its full SFT data pipeline (registry -> loader -> converter -> tokenised
@@ -23,7 +23,7 @@ def built(tmp_path_factory, tiny_model_dir):
     from vgpt2_ext.settings import Settings
 
     out = tmp_path_factory.mktemp("dataset_info")
-    data = replace(DataSettings(), examples=48, workers=1, decontaminate=None)
+    data = replace(DataSettings(), examples=64, workers=1, decontaminate=None)
     run_build(DataRun(Settings(schema_context="pruned", data=data), "You are VGPT2.", out, str(tiny_model_dir)))
     return out
 
@@ -32,6 +32,8 @@ def test_llamafactory_reads_every_registered_dataset_with_zero_dropped_rows(buil
     registry = json.loads((built / "dataset_info.json").read_text())
     names = [name for name in registry if name == DATASET or name.startswith(f"{DATASET}_")]
     assert len(names) == 7
+    merged = [json.loads(line) for line in (built / f"{DATASET}.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert any(len(row["conversations"]) == 5 for row in merged), "no follow-up conversation to load"
     for name in names:
         written = (built / registry[name]["file_name"]).read_text(encoding="utf-8").splitlines()
         loaded = llamafactory_load(name, built)["train_dataset"]

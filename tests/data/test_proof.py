@@ -18,7 +18,8 @@ from vgpt2_ext.data.settings import CATEGORIES, MixSettings
 def planted(case: dict) -> Example:
     return Example(case["category"], "seed:planted", case["title"], case["question"], case["answer"],
                    missing=tuple(case.get("missing", ())), suggest=tuple(case.get("suggest", ())),
-                   broken_sql=case.get("broken_sql", ""), broken_reason=case.get("broken_reason", ""))
+                   broken_sql=case.get("broken_sql", ""), broken_reasons=tuple(case.get("broken_reasons", ())),
+                   columns=tuple(case.get("columns", ())), history=tuple(map(tuple, case.get("history", ()))))
 
 
 @pytest.mark.cases("planted.yaml")
@@ -34,7 +35,7 @@ def test_a_planted_candidate_is_rejected_for_its_reason(case, sample):
 
 def test_a_clean_answer_reports_the_tables_it_uses(sample):
     example = Example("join_patterns", "seed:planted", "t", "Invoices with vendor names, company 1?",
-                      "Join APTH to APVM on VendorGroup and Vendor:\n\n```sql\nSELECT TOP 5 APTH.APTrans, APVM.Name\n"
+                      "Join APTH to APVM on VendorGroup and Vendor:\n\n```sql\nSELECT APTH.APTrans, APVM.Name\n"
                       "FROM APTH WITH (NOLOCK) INNER JOIN APVM WITH (NOLOCK) ON APVM.VendorGroup = APTH.VendorGroup"
                       " AND APVM.Vendor = APTH.Vendor\nWHERE APTH.APCo = 1;\n```")
     with Prover(sample, 1) as prover:
@@ -49,10 +50,11 @@ def test_a_planted_bad_seed_apth_status_is_rejected_with_its_reason(tmp_path, bu
     (folder / "planted.yaml").write_text(yaml.safe_dump({"intents": [{
         "id": "planted_apth_status", "category": "sql_generation",
         "questions": ["Which AP invoices of company {co} are unpaid?", "Unpaid AP invoices for company {co}?"],
-        "sql": "SELECT APTH.APTrans FROM APTH WITH (NOLOCK) WHERE APTH.APCo = {co} AND APTH.Status < 3",
+        "sql": "SELECT APTH.APTrans FROM APTH WITH (NOLOCK) WHERE APTH.APCo = {co:APCo} AND APTH.Status < 3",
     }]}), encoding="utf-8")
+    (folder / "vocabulary.yaml").write_text((SEEDS_DIR / "vocabulary.yaml").read_text(encoding="utf-8"))
     only_sql = MixSettings(**{category: float(category == "sql_generation") for category in CATEGORIES})
-    result = build(tmp_path / "out", catalog=str(SAMPLE_CATALOG), seeds_dir=str(folder), examples=80, seed_weight=60,
+    result = build(tmp_path / "out", catalog=str(SAMPLE_CATALOG), seeds_dir=str(folder), examples=80, seed_share=0.5,
                    mix=only_sql)  # on the sample's 27 views the seed is drawn often enough to meet its proof
     rejected = result.card["rejected"]["unknown_column"]
     assert rejected["count"] > 0

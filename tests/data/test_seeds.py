@@ -12,7 +12,7 @@ from vgpt2_ext.errors import DatasetError
 
 def test_the_embedded_seeds_load_with_every_template_phrased(seeds):
     assert len(seeds.intents) >= 50 and len(seeds.missing) >= 20 and len(seeds.fixes) >= 10
-    assert {"deny_table", "deny_column", "fix_query", "join_lookup", "top_rows"} <= set(seeds.phrasings)
+    assert {"deny_table", "deny_column", "fix_query", "join_lookup", "list_rows"} <= set(seeds.phrasings)
     assert {"Invoice", "Customer", "Vendors", "EmployeeMaster", "APTH.Status", "JCJM.ProjectName"} <= {
         m.name for m in seeds.missing}
 
@@ -39,13 +39,15 @@ def test_the_seed_objects_are_missing_from_real_vista_too(seeds, vista_fixture):
      "`s.yaml` `intents[0]`: missing keys ['sql']"),
     ({"intents": [{"id": "a", "category": "nonsense", "questions": ["q"], "sql": "SELECT 1"}]},
      "`s.yaml` `intents[0]` `category` is 'nonsense'"),
-    ({"fixes": [{"id": "f", "reason": "typo", "broken": "x", "fixed": "y", "explain": "z"}]},
-     "`s.yaml` `fixes[0]` `reason` is 'typo'"),
+    ({"fixes": [{"id": "f", "reasons": ["typo"], "broken": "x", "fixed": "y", "explain": "z"}]},
+     "`s.yaml` `fixes[0]` `reasons` is ['typo']"),
+    ({"vocabulary": {"tables": {"APTH": "AP invoice"}}}, "`s.yaml` `vocabulary` `tables.APTH` must be a list"),
     ({"missing": [{"id": "m", "name": "X", "alternatives": [], "explain": "e", "questions": ["q"]}]},
      "`s.yaml` `missing[0]` `alternatives` must not be empty"),
-    ({"phrasings": {"top_rows": ["Show {nope}"]}}, "`s.yaml` `phrasings.top_rows`: unknown slot(s) ['nope']"),
+    ({"phrasings": {"list_rows": ["Show {nope}"]}}, "`s.yaml` `phrasings.list_rows`: unknown slot(s) ['nope']"),
     ({"intentz": []}, "unknown sections ['intentz']"),
-], ids=["missing key", "unknown category", "unknown break", "no alternative", "unknown slot", "unknown section"])
+], ids=["missing key", "unknown category", "unknown break", "vocabulary shape", "no alternative", "unknown slot",
+        "unknown section"])
 def test_a_malformed_seed_file_is_reported_by_file_section_and_row(tmp_path, content, needle):
     (tmp_path / "s.yaml").write_text(yaml.safe_dump(content))
     with pytest.raises(DatasetError) as error:
@@ -68,17 +70,18 @@ def test_an_empty_seed_folder_says_which_setting_to_fix(tmp_path):
 
 
 def seed_examples(catalog, seeds) -> list:
-    """One example from every curated seed item (intent, fix, missing object, concept)."""
+    """Two examples from every curated seed item (intent, fix, missing object, concept) the catalog has the
+    tables of (`intents.fits`: the sample lacks some of Vista's)."""
     from functools import partial
 
     from vgpt2_ext.data.builders import error_correction, hallucination, intents, schema_knowledge
     from vgpt2_ext.data.builders.common import BuildContext
 
-    makers = [partial(intents._intent, intent=i) for i in seeds.intents]
-    makers += [partial(error_correction._seed_fix, fix=f) for f in seeds.fixes]
-    makers += [partial(hallucination._seed, item=m) for m in seeds.missing]
-    makers += [partial(schema_knowledge._concept, concept=c) for c in seeds.concepts]
     ctx = BuildContext.for_category(catalog, seeds, 0, "seeds")
+    makers = [partial(intents._intent, intent=i) for i in seeds.intents if intents.fits(ctx, i.sql)] * 2
+    makers += [partial(error_correction._seed_fix, fix=f) for f in seeds.fixes if intents.fits(ctx, f.fixed)]
+    makers += [partial(hallucination._seed, item=m) for m in seeds.missing if intents.fits(ctx, m.sql)]
+    makers += [partial(schema_knowledge._concept, concept=c) for c in seeds.concepts]
     return [make(ctx) for make in makers]
 
 
@@ -96,5 +99,21 @@ def test_every_curated_seed_item_makes_a_proven_example_on_the_sample(sample, se
 
 @pytest.mark.fixture
 def test_every_curated_seed_item_makes_a_proven_example_on_real_vista(seeds, vista_fixture):
+    from vgpt2_ext.data.builders import intents
+    from vgpt2_ext.data.builders.common import BuildContext
+
     real = load_catalog(vista_fixture)
+    ctx = BuildContext.for_category(real, seeds, 0, "seeds")
+    assert all(intents.fits(ctx, i.sql) for i in seeds.intents)  # every seed is written for real Vista
     assert_all_proven(real, seed_examples(real, seeds))
+
+
+@pytest.mark.fixture
+def test_every_object_and_column_the_vocabulary_names_is_in_real_vista(seeds, vista_fixture):
+    real = load_catalog(vista_fixture)
+    words = seeds.vocabulary
+    assert len(words.tables) >= 100
+    assert not [name for name in words.tables if real.find(name) is None]
+    named = {c.name.lower() for obj in real.objects for c in obj.columns}
+    assert not [name for name in (*words.columns, *words.flags) if name.lower() not in named]
+    assert not [rule for rule in words.rules if rule not in {r.id for r in load_catalog().rules}]

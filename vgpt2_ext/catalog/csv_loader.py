@@ -77,7 +77,7 @@ def _load_export(root: ExportPath, catalog_name: str, location: Path) -> Catalog
     except CatalogError as error:
         raise CatalogError(f"`{root / COLUMNS_FILE}`: {error}") from None
     try:
-        return Catalog(name=catalog_name, objects=tuple(objects), source=str(location))
+        return Catalog(name=catalog_name, objects=tuple(objects), source=str(location), complete=True)
     except CatalogError as error:
         raise CatalogError(f"`{location}`: {error}") from None
 

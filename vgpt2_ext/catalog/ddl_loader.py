@@ -43,7 +43,8 @@ def load_ddl_catalog(path: Path) -> Catalog:
                            "was found in its T-SQL (is it a DDL script?)")
     name = path.stem if path.is_file() else path.name
     try:
-        return Catalog(name=name, objects=objects, source=str(path), declared_relationships=relationships)
+        return Catalog(name=name, objects=objects, source=str(path), declared_relationships=relationships,
+                       complete=True)
     except CatalogError as error:
         raise CatalogError(f"`{path}`: {error}") from None
 

@@ -172,6 +172,9 @@ class Catalog:
     style: HouseStyle = HouseStyle()
     examples: tuple[Example, ...] = ()
     source: str = ""
+    # whether the catalog holds every object of the database with all its columns (an export, or an overlay on
+    # one): only then may an answer count columns, say "only X has", or call a name missing from all of Vista
+    complete: bool = False
     _by_name: dict[str, CatalogObject] = field(init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:

@@ -36,7 +36,7 @@ from vgpt2_ext.catalog.model import (
 from vgpt2_ext.errors import CatalogError
 from vgpt2_ext.reading import read_yaml
 
-TOP_KEYS = ("name", "source", "include", "style", "objects", "relationships", "rules", "examples")
+TOP_KEYS = ("name", "source", "include", "complete", "style", "objects", "relationships", "rules", "examples")
 OBJECT_KEYS = ("base", "kind", "module", "description", "keys", "columns")
 COLUMN_KEYS = ("type", "domain", "nullable", "description", "codes")
 RULE_KEYS = ("id", "table", "text", "predicate", "measure")
@@ -63,7 +63,7 @@ def load_yaml_catalog(path: Path, load_source: SourceLoader | None = None) -> Ca
             name=str(spec.get("name") or (base.name if base else path.stem)), objects=objects, style=style,
             declared_relationships=(base.declared_relationships if base else ()) + relationships,
             rules=(base.rules if base else ()) + rules, examples=(base.examples if base else ()) + examples,
-            source=str(path))
+            source=str(path), complete=_complete(spec, path, base))
     except CatalogError as error:
         raise CatalogError(f"`{path}`: {error}") from None
 
@@ -308,6 +308,16 @@ def _example(spec: Any, path: Path) -> Example:
         raise CatalogError(f"`{path}` example {spec!r} needs `question` and `sql`")
     return Example(str(spec["question"]).strip(), str(spec["sql"]).strip(),
                    str(spec.get("category") or "sql_generation"))
+
+
+def _complete(spec: dict[str, Any], path: Path, base: Catalog | None) -> bool:
+    """An overlay is as complete as its export; a whole YAML catalog only when it says `complete: true`."""
+    if base is not None:
+        return base.complete
+    complete = spec.get("complete", False)
+    if not isinstance(complete, bool):
+        raise CatalogError(f"`{path}` key `complete` must be true or false, got {complete!r}")
+    return complete
 
 
 def _style(spec: Any, path: Path, default: HouseStyle) -> HouseStyle:

@@ -80,6 +80,22 @@ def _summary(console: Console, result, run, seconds: float) -> None:
                   f"with {tokens['tokenizer']}")
     console.print(f"wrote {', '.join(sorted(result.files.values()))}, dataset_info.json and DATA_CARD.md "
                   f"in {run.out_dir}/")
+    _targets(console, card)
+
+
+def _targets(console: Console, card: dict) -> None:
+    """The quality targets the build misses (all figures are in DATA_CARD.md, `## Quality`)."""
+    from vgpt2_ext.data.quality import missed
+
+    misses = missed(card["quality"])
+    total = len(card["quality"]["figures"])
+    if not misses:
+        console.print(f"[green]quality: all {total} targets met[/] (DATA_CARD.md, Quality)")
+        return
+    console.print(f"[yellow]quality: {len(misses)} of {total} targets missed[/] (DATA_CARD.md, Quality):")
+    for figure in misses:
+        console.print(f"  {figure['label']}: {figure['value']:g} (target {figure['op']} {figure['target']:g})",
+                      highlight=False)
 
 
 def _register_audit(actions: argparse._SubParsersAction) -> None:

@@ -19,6 +19,7 @@ from vgpt2_ext.catalog import Catalog
 from vgpt2_ext.data.builders import builder
 from vgpt2_ext.data.builders.common import BuildContext
 from vgpt2_ext.data.example import Example
+from vgpt2_ext.data.features import SQLFacts
 from vgpt2_ext.data.hygiene import Decontaminator, Dedup, Overlap
 from vgpt2_ext.data.proof import Rejection
 from vgpt2_ext.data.prover import Proof, Prover
@@ -35,6 +36,7 @@ Progress = Callable[[str, int, int], None]  # (category, accepted, target)
 class Accepted:
     example: Example
     tables: tuple[str, ...]  # catalog objects the answer uses (SQL and prose)
+    facts: SQLFacts | None = None  # what the card counts about its last query
 
 
 @dataclass
@@ -82,8 +84,9 @@ def build_examples(catalog: Catalog, seeds: Seeds, settings: DataSettings, cases
             return build_examples(catalog, seeds, settings, cases, progress, own)
     started = time.perf_counter()
     report = BuildReport(targets(settings), accepted={c: [] for c in CATEGORIES})
-    streams = {c: builder(c)(BuildContext.for_category(catalog, seeds, settings.seed, c, settings.seed_weight,
-                                                        settings.paraphrases)) for c in CATEGORIES}
+    streams = {c: builder(c)(BuildContext.for_category(
+        catalog, seeds, settings.seed, c, paraphrases=settings.paraphrases, reasoning=settings.reasoning,
+        seed_share=settings.seed_share, coded_share=settings.coded_share)) for c in CATEGORIES}
     dedup = Dedup(settings.decontam_ngram, settings.near_duplicate_threshold)
     decontaminator = Decontaminator(cases, settings.decontam_ngram, settings.decontam_threshold,
                                     settings.decontam_sql_threshold)
@@ -147,4 +150,4 @@ def _screen(example: Example, proof: Proof, report: BuildReport, dedup: Dedup,
         report.surplus += 1
     else:
         dedup.keep(example, proof.sqls)
-        report.accepted[example.category].append(Accepted(example, proof.tables))
+        report.accepted[example.category].append(Accepted(example, proof.tables, proof.facts))

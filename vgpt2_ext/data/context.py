@@ -54,7 +54,7 @@ def pick_tables(question: str, catalog: Catalog, limit: int, neighbours: int,
     missed = [name for name in dict.fromkeys(wanted) if name not in picked]
     if missed:
         picked = picked[: max(limit - len(missed), 0)] + missed
-    joins = _joins(catalog)
+    joins = relations(catalog)
     around = {rel.parent if rel.child == name else rel.child for name in picked for rel in joins.get(name, ())}
     around -= set(picked)
     best = heapq.nsmallest(neighbours, around, key=lambda n: (-scores.get(n, 0.0), n))
@@ -64,7 +64,7 @@ def pick_tables(question: str, catalog: Catalog, limit: int, neighbours: int,
 _JOINS: dict[str, dict[str, tuple[Relationship, ...]]] = {}
 
 
-def _joins(catalog: Catalog) -> dict[str, tuple[Relationship, ...]]:
+def relations(catalog: Catalog) -> dict[str, tuple[Relationship, ...]]:
     """object -> its relationships (as child or parent), built once per catalog: `Catalog.joins` scans them all."""
     if catalog.fingerprint not in _JOINS:
         found: dict[str, list[Relationship]] = defaultdict(list)
@@ -155,7 +155,7 @@ def _join_lines(tables: list[str], catalog: Catalog) -> list[str]:
     """`-- join: A.x = B.x AND ...` for each relationship among the rendered tables."""
     present = set(tables)
     found = []
-    joins = _joins(catalog)
+    joins = relations(catalog)
     for name in tables:
         for rel in joins.get(name, ()):
             if rel.child == name and rel.parent in present:

@@ -97,7 +97,7 @@ class Decontaminator:
 
     def overlap(self, example: Example, sqls: Sequence[str]) -> Overlap | None:
         """The closest case at or above its threshold, on the question or on any of the example's SQL."""
-        found = self._index["question"].best(shingles(example.question, self.ngram))
+        found = self._index["question"].best(shingles(example.first_question, self.ngram))
         if found and found[1] >= self.threshold:
             return Overlap(example.id, found[0], "question", round(found[1], 4))
         for sql in sqls:

@@ -23,6 +23,7 @@ from vgpt2_ext.data.build import BuildReport, Progress, build_examples
 from vgpt2_ext.data.card import ESTIMATE_NOTE, card_data, load_tokenizer, render_markdown, token_lengths
 from vgpt2_ext.data.hygiene import load_validation_cases
 from vgpt2_ext.data.prover import Prover
+from vgpt2_ext.data.quality import quality
 from vgpt2_ext.data.registry import file_name, register, registered, row, write_datasets
 from vgpt2_ext.data.seeds import load_seeds
 from vgpt2_ext.data.settings import CATEGORIES
@@ -77,6 +78,8 @@ def run_build(run: DataRun, progress: Progress | None = None, step: Progress | N
         card = card_data(report, rows, catalog, settings.data, tokenizer_note=note,
                          lengths=token_lengths(rows, tokenizer), context=settings.schema_context,
                          cases_path=settings.data.decontaminate, cases=len(cases), source=settings.catalog)
+        facts = {item.example.id: item.facts for items in report.accepted.values() for item in items}
+        card["quality"] = quality(rows, catalog, facts)
         card["inputs"] = build_key(run, catalog)
         fileset.write_json(f"{CARD}.json", card)
         fileset.write_text(f"{CARD}.md", render_markdown(card))
@@ -90,7 +93,8 @@ def build_key(run: DataRun, catalog: Catalog) -> str:
     another key (`CATALOG=...`, `ARGS="vgpt2.data.examples=20000"`) needs a rebuild, however new the files."""
     data = dataclasses.asdict(run.settings.data)
     data.pop("workers")  # how many processes prove the candidates does not change what they prove
-    inputs = {"catalog": catalog.fingerprint, "data": data, "schema_context": run.settings.schema_context,
+    inputs = {"catalog": catalog.fingerprint, "complete": catalog.complete, "data": data,
+              "schema_context": run.settings.schema_context,
               "system": run.system, "tokenizer": run.model}
     return hashlib.sha256(json.dumps(inputs, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
@@ -117,7 +121,7 @@ def _rows(report: BuildReport, run: DataRun, prover: Prover, step: Progress | No
     accepted = [item for category in CATEGORIES for item in report.accepted[category]]
     if step:
         step("prompts", 0, len(accepted))
-    users = prover.render([(item.example.question, item.tables) for item in accepted], run.settings)
+    users = prover.render([(item.example.first_question, item.tables) for item in accepted], run.settings)
     rows = [row(item.example, run.system, user, item.tables) for item, user in zip(accepted, users)]
     if step:
         step("prompts", len(accepted), len(accepted))

@@ -9,8 +9,12 @@ paraphrases):
   nothing that exists (the judge's prose reading), every key, join, type, code or count it states is true
   (the judge's fact reader, `judge.facts`), the objects it deliberately calls missing really are
   missing and are denied, a hallucination answer passes the judge's refusal and suggestion checks, and an
-  error-correction question's query really fails for its stated reason. It also returns the SQL texts the
-  answer holds, for `prove_sql`.
+  error-correction question's query really fails for each of its stated reasons. Its queries return what was
+  asked (`asked`): TOP only when the question asks for a bounded number of rows, a company literal only when
+  the question states that company (else the `@APCo`-style parameter), no company column in the select list
+  that the filter already fixes unless the question lists it, and exactly the columns a question lists. It
+  also returns the SQL texts the answer (and every earlier turn) holds, for `prove_sql`, which binds the
+  company parameters before running.
 
 A failed proof is a `Rejection` with a stable reason code (`REASONS`) and a one-line detail; the build counts
 them, never drops a candidate silently.
@@ -18,15 +22,19 @@ them, never drops a candidate silently.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from vgpt2_ext.data.asks import asks_for_limit, stated_companies
 from vgpt2_ext.data.example import Example
+from vgpt2_ext.data.features import company_literals, fixed_company_columns, has_top, projected_columns
 from vgpt2_ext.errors import SQLAnalysisError, VGPT2Error
 from vgpt2_ext.judge import Case, Expect, judge
 from vgpt2_ext.judge.facts import false_facts
 from vgpt2_ext.judge.prose import Reading, read_prose
 from vgpt2_ext.sql.analysis import analyze
+from vgpt2_ext.sql.binding import variables
 from vgpt2_ext.sql.extract import extract_sql
 from vgpt2_ext.sql.grounding import Unknown, ground
 from vgpt2_ext.sql.model import Analysis
@@ -56,6 +64,10 @@ REASONS: dict[str, str] = {
     "alternative_missing": "a suggested alternative does not exist in the catalog",
     "alternative_not_named": "the answer does not name or use the suggested alternative",
     "broken_sql_valid": "the error-correction question's query does not fail for its stated reason",
+    "unrequested_top": "the query keeps TOP n rows although the question asks for no first, largest or N rows",
+    "unstated_company": "the query fixes a company number the question does not give (use the @APCo parameter)",
+    "redundant_company_column": "the select list repeats a company column the filter already fixes",
+    "columns_not_as_asked": "the question lists its columns and the query returns others",
     "duplicate": "exact duplicate (normalised question and answer)",
     "near_duplicate": "near-duplicate (same answer, question shingles above the threshold)",
     "contaminated": "copies or closely paraphrases a validation case",
@@ -107,21 +119,70 @@ def prove_sql(sql: str, catalog: Catalog, sandbox: Sandbox) -> SQLProof:
     if violations:
         return SQLProof(Rejection(f"style_{violations[0].rule}", "; ".join(v.message for v in violations)))
     try:
-        sandbox.run(sql)
+        sandbox.run(bind_companies(sql))
     except VGPT2Error as error:
         return SQLProof(Rejection("sql_execution", str(error)))
     return SQLProof(None, analysis.tables)
 
 
+def bind_companies(sql: str) -> str:
+    """`sql` with the `@variables` its syntax tree holds bound to company 1, so a query written for the `@APCo`
+    parameter runs where only self-contained SQL may (the sandbox). The tree names the variables; their text is
+    replaced in place, so the bound query is the query as written."""
+    for name in variables(sql):
+        sql = re.sub(rf"(?<![\w@])@{re.escape(name)}(?!\w)", "1", sql)
+    return sql
+
+
 def prove_example(example: Example, catalog: Catalog) -> ExampleProof:
     """Everything about `example` except running its SQL (see `prove_sql`)."""
     sqls = tuple(extract_sql(example.answer))
+    earlier = tuple(sql for _, text in example.history for sql in extract_sql(text))
     reading = read_prose(example.answer, catalog, example.missing + example.suggest)
     tables = tuple(dict.fromkeys(m.table for m in reading.affirmed() if m.exists and m.table))
     rejection = (_needs_sql(example, sqls) or _missing(example, reading, catalog)
                  or _prose(example, reading) or _facts(example, catalog) or _refusal(example, catalog)
-                 or _broken(example, sqls, catalog))
-    return ExampleProof(rejection, sqls, tables, reading)
+                 or _broken(example, sqls, catalog) or _turns(example, catalog))
+    return ExampleProof(rejection, earlier + sqls, tables, reading)
+
+
+def _turns(example: Example, catalog: Catalog) -> Rejection | None:
+    """Each turn's query answers its question, read with the questions before it (a follow-up keeps the
+    company and the limit the conversation gave)."""
+    asked = ""
+    for question, text in (*example.history, (example.question, example.answer)):
+        asked = f"{asked}\n{question}"
+        columns = example.columns if text is example.answer else ()
+        for sql in extract_sql(text)[-1:]:
+            if (found := asked_for(sql, asked, columns, catalog)) is not None:
+                return found
+        if text is not example.answer:
+            prose = read_prose(text, catalog, ())
+            if invented := [m.name or m.text for m in prose.hallucinations(excuse=question)]:
+                return Rejection("prose_unknown_object", f"an earlier turn names {_quote(invented)}")
+    return None
+
+
+def asked_for(sql: str, question: str, columns: tuple[str, ...], catalog: Catalog) -> Rejection | None:
+    """Whether `sql` returns what `question` asks: see the module docstring (`asked`)."""
+    try:
+        tree = parse_tsql(sql)[-1]
+    except (SQLAnalysisError, IndexError):
+        return None  # the SQL proof reports it
+    if has_top(tree) and not asks_for_limit(question):
+        return Rejection("unrequested_top", f"TOP without a bounded request in {question.strip()[:80]!r}")
+    unstated = company_literals(sql, catalog) - stated_companies(question)
+    if unstated:
+        return Rejection("unstated_company", f"company {_quote(sorted(unstated))} is not in the question")
+    projected = projected_columns(tree, catalog)
+    fixed = fixed_company_columns(tree, catalog)
+    wanted = {c.lower() for c in columns}
+    repeated = [name for name in projected if name and name.lower() in fixed and name.lower() not in wanted]
+    if repeated:
+        return Rejection("redundant_company_column", f"selects {_quote(repeated)}, fixed by the filter")
+    if columns and [p.lower() if p else None for p in projected] != [c.lower() for c in columns]:
+        return Rejection("columns_not_as_asked", f"asked for {_quote(columns)}, returns {projected}")
+    return None
 
 
 def _needs_sql(example: Example, sqls: tuple[str, ...]) -> Rejection | None:
@@ -160,8 +221,9 @@ def _missing(example: Example, reading: Reading, catalog: Catalog) -> Rejection 
 
 
 def _refusal(example: Example, catalog: Catalog) -> Rejection | None:
-    """A hallucination answer must pass the judge's own refusal and suggestion checks."""
-    if example.category != "hallucination":
+    """A hallucination answer about a missing object must pass the judge's own refusal and suggestion checks
+    (one confirming a real object, a contrast row, denies nothing, which `_prose` checks)."""
+    if example.category != "hallucination" or not example.missing:
         return None
     case = Case(example.id, example.category, example.question,
                 expect=Expect(refusal=True, forbid=example.missing, suggest=example.suggest))
@@ -174,11 +236,12 @@ def _refusal(example: Example, catalog: Catalog) -> Rejection | None:
 
 
 def _broken(example: Example, sqls: tuple[str, ...], catalog: Catalog) -> Rejection | None:
-    """The query an error-correction question quotes must fail for the reason the example gives."""
-    if not example.broken_reason:
-        return None
-    problem = broken_because(example.broken_sql, example.broken_reason, example.missing, sqls, catalog)
-    return None if problem is None else Rejection("broken_sql_valid", problem)
+    """The query an error-correction question quotes must fail for every reason the example gives."""
+    for reason in example.broken_reasons:
+        problem = broken_because(example.broken_sql, reason, example.missing, sqls, catalog)
+        if problem is not None:
+            return Rejection("broken_sql_valid", f"{reason}: {problem}")
+    return None
 
 
 def broken_because(broken: str, reason: str, missing: tuple[str, ...], fixed: tuple[str, ...],
@@ -195,8 +258,15 @@ def broken_because(broken: str, reason: str, missing: tuple[str, ...], fixed: tu
         return None if any(s.rule.startswith("limit") for s in analysis.slips) else "the query has no LIMIT"
     if reason in ("unknown_column", "wrong_table"):
         unknown = {u.name.rpartition(".")[2].lower() for u in ground(analysis, catalog).unknown_columns}
-        wanted = {name.rpartition(".")[2].lower() for name in missing}
+        wanted = {name.rpartition(".")[2].lower() for name in missing if "." in name}
         return None if unknown and wanted <= unknown else "its columns are all grounded"
+    if reason == "unknown_table":
+        wanted = {name.lower() for name in missing if "." not in name}
+        unknown = {name.lower() for name in analysis.unknown_tables}
+        return None if unknown and wanted <= unknown else "every table it reads exists"
+    if reason == "ambiguous_column":
+        ambiguous = any(u.kind == "ambiguous" for u in ground(analysis, catalog).unknowns)
+        return None if ambiguous else "every column it uses is qualified or unique"
     if reason in ("base_table", "missing_nolock"):
         rule = {"base_table": "prefer_views", "missing_nolock": "require_nolock"}[reason]
         hit = any(v.rule == rule for v in style_violations(analysis, catalog))

@@ -22,6 +22,7 @@ from typing import Any
 
 from vgpt2_ext.catalog import Catalog
 from vgpt2_ext.data.example import Example
+from vgpt2_ext.data.features import SQLFacts, sql_facts
 from vgpt2_ext.data.proof import Rejection, SQLProof, prove_example, prove_sql
 from vgpt2_ext.processes import die_with_parent
 
@@ -35,6 +36,7 @@ class Proof:
     rejection: Rejection | None
     sqls: tuple[str, ...] = ()
     tables: tuple[str, ...] = ()
+    facts: SQLFacts | None = None  # what the card counts about the last query (None: the answer has none)
 
 
 def _init(catalog: Catalog, rows: int) -> None:
@@ -63,7 +65,8 @@ def _prove(example: Example) -> Proof:
         if proof.rejection is not None:
             return Proof(proof.rejection, found.sqls)
         tables += proof.tables
-    return Proof(None, found.sqls, tuple(dict.fromkeys(tables)))
+    facts = sql_facts(found.sqls[-1], catalog) if found.sqls else None
+    return Proof(None, found.sqls, tuple(dict.fromkeys(tables)), facts)
 
 
 def _sql(sql: str, catalog: Catalog) -> SQLProof:

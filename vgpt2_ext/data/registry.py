@@ -2,9 +2,11 @@
 
 A row is `{"conversations": [system, human, gpt], ...}`, the system turn first (LLaMA-Factory's sharegpt
 converter takes a leading `system` turn as the system prompt, then requires human/gpt turns alternating and
-ending with gpt, or drops the row with only a warning). The other keys of a row (`id`, `category`, `source`,
-`question`, `tables`, `missing`, `suggest`) are provenance for the DPO pair builder and for people; the
-converter ignores them.
+ending with gpt, or drops the row with only a warning). A follow-up row carries more turns in the same shape
+(`[system, human, gpt, human, gpt]`): the first human turn holds the schema context and the first question,
+the later ones the follow-up questions. The other keys of a row (`id`, `category`, `source`, `question` (the
+first question), `follow_ups`, `tables`, `missing`, `suggest`, `columns`, `kind`) are provenance for the DPO
+pair builder, the card and people; the converter ignores them.
 
 Registration merges into `dataset_info.json`: entries of other datasets (the DPO engineer's `vgpt2_dpo*`)
 are kept as they are, this build's entries are written, and `<dataset>_*` entries this build does not know
@@ -36,20 +38,25 @@ ENTRY = {
 
 
 def row(example: Example, system: str, user: str, tables: Sequence[str]) -> dict:
-    """One sharegpt row: the conversation, then provenance."""
+    """One sharegpt row: the conversation (the first human turn is `user`, the rendered first question), then
+    provenance."""
+    turns = [(question, text) for question, text in example.history] + [(example.question, example.answer)]
+    conversation = [{"from": "system", "value": system}]
+    for index, (question, text) in enumerate(turns):
+        conversation += [{"from": "human", "value": user if index == 0 else question},
+                         {"from": "gpt", "value": text}]
     return {
-        "conversations": [
-            {"from": "system", "value": system},
-            {"from": "human", "value": user},
-            {"from": "gpt", "value": example.answer},
-        ],
+        "conversations": conversation,
         "id": example.id,
         "category": example.category,
         "source": example.source,
-        "question": example.question,
+        "question": example.first_question,
+        "follow_ups": [question for question, _ in turns[1:]],
         "tables": list(tables),
         "missing": list(example.missing),
         "suggest": list(example.suggest),
+        "columns": list(example.columns),
+        "kind": example.kind,
     }
 
 

@@ -9,7 +9,6 @@ and the name fill in where the domain is absent. Untyped columns (report views) 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 from vgpt2_ext.catalog import CatalogObject, Column
 
@@ -41,8 +40,19 @@ class Roles:
         return (named or list(self.texts) or [None])[0]
 
 
-@lru_cache(maxsize=8192)
+_ROLES: dict[int, tuple[CatalogObject, Roles]] = {}
+
+
 def roles_of(obj: CatalogObject) -> Roles:
+    """The roles of `obj`'s columns, computed once per object (cached by identity: hashing a whole object, as
+    lru_cache would, costs more than the work)."""
+    found = _ROLES.get(id(obj))
+    if found is None or found[0] is not obj:
+        found = _ROLES[id(obj)] = (obj, _roles(obj))
+    return found[1]
+
+
+def _roles(obj: CatalogObject) -> Roles:
     key = {name.lower() for name in obj.key}
     key_columns = tuple(c for c in obj.columns if c.name.lower() in key)
     rest = [c for c in obj.columns if c.name.lower() not in key and c.name.lower() not in SKIPPED

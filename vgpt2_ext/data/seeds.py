@@ -4,10 +4,11 @@ A seed file holds any of these sections, merged across files (ids unique across 
 
 - `phrasings`: template id -> question phrasings, with `{slot}`s, for the schema-derived templates;
 - `intents`: curated question/SQL intents (`id`, `category`, `questions`, `sql`, optional `explain`);
-- `fixes`: curated error corrections (`id`, `reason`, `broken`, `fixed`, `explain`, optional `missing`);
+- `fixes`: curated error corrections (`id`, `reasons`, `broken`, `fixed`, `explain`, optional `missing`);
 - `missing`: plausible objects that do not exist (`name`, `alternatives`, `explain`, `questions`, optional `sql`);
 - `concepts`: which table holds a concept (`id`, `questions`, `answer`);
-- `domains`: Vista data type -> what it means (`bMonth: a month stored as its first day`).
+- `domains`: Vista data type -> what it means (`bMonth: a month stored as its first day`);
+- `vocabulary`: the business words of objects, columns, flags and modules (`vgpt2_ext.data.vocabulary`).
 
 Seeds are not trusted: every example made from them goes through the same proof as the rest. Loading only
 checks shape (a missing key, a wrong type, an unknown `{slot}`) and names the file, section and row.
@@ -16,12 +17,13 @@ checks shape (a missing key, a wrong type, an unknown `{slot}`) and names the fi
 from __future__ import annotations
 
 import string
-from dataclasses import MISSING, dataclass, fields
+from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 from vgpt2_ext.data.example import BROKEN_REASONS
 from vgpt2_ext.data.literals import slot_names
+from vgpt2_ext.data.vocabulary import Vocabulary
 from vgpt2_ext.errors import DatasetError
 from vgpt2_ext.reading import read_yaml
 
@@ -41,7 +43,7 @@ class Intent:
 @dataclass(frozen=True)
 class Fix:
     id: str
-    reason: str
+    reasons: tuple[str, ...]
     broken: str
     fixed: str
     explain: str
@@ -76,6 +78,7 @@ class Seeds:
     concepts: tuple[Concept, ...] = ()
     domains: dict[str, str] | None = None
     origin: dict[str, str] | None = None  # item id -> file name
+    vocabulary: Vocabulary = field(default_factory=Vocabulary)
 
     def phrasing(self, template: str) -> tuple[str, ...]:
         if template not in self.phrasings:
@@ -84,7 +87,8 @@ class Seeds:
 
 
 _ITEMS = {"intents": Intent, "fixes": Fix, "missing": Missing, "concepts": Concept}
-SECTIONS = ("phrasings", "domains", *_ITEMS)
+SECTIONS = ("phrasings", "domains", "vocabulary", *_ITEMS)
+VOCABULARY_KEYS = ("tables", "columns", "flags", "modules", "rules")
 
 
 def load_seeds(folder: str | Path | None = None) -> Seeds:
@@ -97,10 +101,13 @@ def load_seeds(folder: str | Path | None = None) -> Seeds:
     domains: dict[str, str] = {}
     items: dict[str, list] = {section: [] for section in _ITEMS}
     origin: dict[str, str] = {}
+    words: dict[str, dict] = {key: {} for key in VOCABULARY_KEYS}
     for path in files:
         spec = _read(path)
         phrasings.update(_phrasings(spec.get("phrasings") or {}, path))
         domains.update({str(k): str(v) for k, v in (spec.get("domains") or {}).items()})
+        for key, found in _vocabulary(spec.get("vocabulary") or {}, path).items():
+            words[key].update(found)
         for section, cls in _ITEMS.items():
             for row, raw in enumerate(spec.get(section) or ()):
                 item = _item(cls, raw, f"`{path.name}` `{section}[{row}]`")
@@ -109,7 +116,8 @@ def load_seeds(folder: str | Path | None = None) -> Seeds:
                                        f"`{origin[item.id]}`; ids must be unique")
                 origin[item.id] = path.name
                 items[section].append(item)
-    return Seeds(phrasings, *(tuple(items[s]) for s in _ITEMS), domains=domains, origin=origin)
+    return Seeds(phrasings, *(tuple(items[s]) for s in _ITEMS), domains=domains, origin=origin,
+                 vocabulary=Vocabulary(**words))
 
 
 def _read(path: Path) -> dict:
@@ -134,13 +142,42 @@ def _phrasings(spec: Any, path: Path) -> dict[str, tuple[str, ...]]:
     return found
 
 
+def _vocabulary(spec: Any, path: Path) -> dict[str, dict]:
+    """`vocabulary:` -> {tables: {name: (words, ...)}, columns: {name: words}, flags: ..., modules: ...}."""
+    where = f"`{path.name}` `vocabulary`"
+    if not isinstance(spec, dict) or set(spec) - set(VOCABULARY_KEYS):
+        raise DatasetError(f"{where} must map some of {list(VOCABULARY_KEYS)} to name -> words")
+    found: dict[str, dict] = {}
+    for key, entries in spec.items():
+        if not isinstance(entries, dict):
+            raise DatasetError(f"{where} `{key}` must map names to words")
+        listed = key in ("tables", "modules", "columns")  # several wordings, the usual one first
+        for name, value in entries.items():
+            value = [value] if key == "columns" and isinstance(value, str) else value
+            ok = (isinstance(value, list) and value and all(isinstance(v, str) for v in value)) if listed \
+                else isinstance(value, str)
+            if not ok:
+                raise DatasetError(f"{where} `{key}.{name}` must be {'a list of words' if listed else 'words'}, "
+                                   f"got {value!r}")
+            found.setdefault(key, {})[str(name)] = tuple(value) if listed else value
+    return found
+
+
+def item_slots() -> frozenset[str]:
+    """Slots a seed item may use: the literal slots and its company scope (" for company 3", or empty)."""
+    return slot_names() | frozenset({"scope"})
+
+
 # slots the schema-derived templates fill from the catalog, beside the literal slots
 TEMPLATE_SLOTS = frozenset({"table", "column", "other", "concept", "value", "meaning", "domain", "key", "sql",
                             "missing", "module", "base", "measure", "rule", "scope",
-                            "parent", "child", "first", "second"})
+                            "parent", "child", "first", "second", "things", "thing", "filters", "cols", "per",
+                            "pers", "bound", "when", "dept", "parents", "children", "child_one", "parent_one",
+                            "symptom", "intent", "real", "label", "adjective", "fake", "others", "low", "high"})
 
 
 def _item(cls: type, raw: Any, where: str) -> Any:
+    """One seed item of type `cls`, its keys and `{slot}`s checked."""
     if not isinstance(raw, dict):
         raise DatasetError(f"{where} must be a mapping, got {raw!r}")
     names = [f.name for f in fields(cls)]
@@ -159,17 +196,17 @@ def _value(value: Any, name: str, where: str) -> Any:
     if isinstance(value, list):
         if not all(isinstance(v, str) for v in value):
             raise DatasetError(f"{where} `{name}` must be a list of text")
-        return tuple(_checked(v, f"{where} `{name}`", slot_names()) for v in value)
+        return tuple(_checked(v, f"{where} `{name}`", item_slots()) for v in value)
     if not isinstance(value, str):
         raise DatasetError(f"{where} `{name}` must be text, got {value!r}")
-    return _checked(value.strip(), f"{where} `{name}`", slot_names())
+    return _checked(value.strip(), f"{where} `{name}`", item_slots())
 
 
 def _check_row(cls: type, values: dict, where: str) -> None:
     if cls is Intent and values["category"] not in INTENT_CATEGORIES:
         raise DatasetError(f"{where} `category` is {values['category']!r}; expected one of {list(INTENT_CATEGORIES)}")
-    if cls is Fix and values["reason"] not in BROKEN_REASONS:
-        raise DatasetError(f"{where} `reason` is {values['reason']!r}; expected one of {list(BROKEN_REASONS)}")
+    if cls is Fix and (not values["reasons"] or set(values["reasons"]) - set(BROKEN_REASONS)):
+        raise DatasetError(f"{where} `reasons` is {list(values['reasons'])!r}; expected some of {list(BROKEN_REASONS)}")
     for name in ("questions", "alternatives"):
         if name in values and not values[name]:
             raise DatasetError(f"{where} `{name}` must not be empty")

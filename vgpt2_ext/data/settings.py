@@ -8,6 +8,7 @@ LLaMA-Factory's own keys. The top-level `vgpt2.schema_context` (none | pruned) c
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 CATEGORIES = (
     "schema_knowledge", "sql_generation", "join_patterns", "error_correction", "business_logic", "hallucination",
@@ -45,10 +46,16 @@ class DataSettings:
                              metadata={"help": "How the examples split across the six categories."})
     seed: int = field(default=0, metadata={"help": "Seed of phrasings, literals and order: equal seeds give "
                                                    "byte-identical files."})
-    paraphrases: int = field(default=3, metadata={"help": "Phrasings of each drawn intent (same literals, same "
-                                                          "answer, different question)."})
-    seed_weight: int = field(default=3, metadata={"help": "How many times more often a curated seed intent is "
-                                                          "drawn than one schema template."})
+    paraphrases: int = field(default=1, metadata={"help": "Phrasings of each drawn intent (same literals, same "
+                                                          "answer, different question); more repeat answers."})
+    seed_share: float = field(default=0.25, metadata={"help": "Share of candidates drawn from the curated seed "
+                                                              "intents (the rest from templates over the schema)."})
+    coded_share: float = field(
+        default=0.22, metadata={"help": "Share of candidates about objects the vocabulary has no business words for, "
+                                       "asked by their table code (the rest are asked in business words)."})
+    reasoning: Literal["none", "brief"] = field(
+        default="brief", metadata={"help": "`brief`: SQL answers open with a short plan (which tables and why, the "
+                                           "join key, the filters); `none`: a one-line lead before the SQL."})
     seeds_dir: str | None = field(
         default=None,
         metadata={"help": "Folder of seed YAML (question/SQL intents, phrasings, missing objects). null uses the "

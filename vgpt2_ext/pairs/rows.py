@@ -45,11 +45,14 @@ def sft_file(dataset_dir: str | Path, name: str) -> Path:
 
 
 def load_rows(path: str | Path) -> list[SftRow]:
-    """Every row of a registered SFT JSONL file, in file order (read defensively: `vgpt2_ext.reading`)."""
+    """Every single-turn row of a registered SFT JSONL file, in file order (read defensively: `vgpt2_ext.reading`).
+    A follow-up conversation's prompt is its whole history, which a pair's system + user prompt cannot hold:
+    those rows make no pairs."""
     path = Path(path)
     if not path.is_file():
         raise DatasetError(f"SFT dataset `{path}` cannot be read (no such file); run `make data`")
-    return [_row(raw, f"{path}:{number}") for number, raw in read_jsonl(path, DatasetError, "SFT dataset ")]
+    return [_row(raw, f"{path}:{number}") for number, raw in read_jsonl(path, DatasetError, "SFT dataset ")
+            if not (isinstance(raw, dict) and raw.get("follow_ups"))]
 
 
 def _row(raw: object, where: str) -> SftRow:

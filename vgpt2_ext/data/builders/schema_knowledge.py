@@ -1,47 +1,73 @@
-"""`schema_knowledge`: what a table holds, its key, its columns, types and codes, which table holds a concept,
-view versus base table, and what a Vista data type means.
+"""`schema_knowledge`: which table holds what users ask about, its key, columns, types and codes, how to filter it
+by company, view versus base table, what a Vista data type means.
 
-Templates work on any catalog (a description is used when the catalog has one, else the answer is derived from
-the key, the module and the columns); seed `concepts` and `domains` add the curated knowledge.
+Questions about objects the vocabulary names are asked in business words ("Where are vendor invoices kept?",
+"Which column has the invoice total on AP invoices?"); the others by code. Answers say only what the catalog
+holds: a column count or an "only X has" claim is made only from a complete catalog (`Catalog.complete`: an
+export, or an overlay on one); from a partial one (a standalone YAML) an answer lists what it knows without
+counting. Seed `concepts` and `domains` add the curated knowledge; each concept phrasing is asked once.
 """
 
 from __future__ import annotations
 
+import zlib
 from collections import defaultdict
 from functools import partial
 
 from vgpt2_ext.catalog import CatalogObject, Column
-from vgpt2_ext.data.builders.common import BuildContext, Maker, answer, listing, queryable, stream
+from vgpt2_ext.data.builders.common import (
+    BuildContext,
+    Maker,
+    Pools,
+    answer,
+    is_settings,
+    listing,
+    queryable,
+    stream,
+)
+from vgpt2_ext.data.builders.draft import Draft
 from vgpt2_ext.data.builders.intents import seed_source
 from vgpt2_ext.data.example import Example
-from vgpt2_ext.data.roles import roles_of
-from vgpt2_ext.data.sqlgen import Select, company_filter, ref
+from vgpt2_ext.data.roles import SKIPPED, roles_of
+from vgpt2_ext.data.sqlgen import Select
 
 CATEGORY = "schema_knowledge"
 COLUMN_LIMIT = 40  # columns listed in full before an answer says how many more there are
+TYPED_COLUMNS = 4  # column lookups per object and round (a column drawn each time), not one per column
+COLUMN_QUESTIONS = 0.3  # share of questions about where a column is (asked by its name or in its words)
 
 
 def candidates(ctx: BuildContext):
     objects = queryable(ctx.catalog)
-    makers: list[Maker] = []
+    pools = Pools(seeds=[partial(_concept, concept=c) for c in ctx.seeds.concepts])
     for obj in objects:
-        makers += [partial(_purpose, obj=obj), partial(_key, obj=obj), partial(_columns, obj=obj),
-                   partial(_kind, obj=obj), partial(_company, obj=obj)]
-        makers += [partial(_column_type, obj=obj, column=c) for c in obj.columns if c.sql_type]
-        makers += [partial(_codes, obj=obj, column=c) for c in obj.columns if c.codes]
+        pools.add(ctx, obj, object_makers(ctx, obj))
+    pools.extra["columns"] = ([partial(_home, column=name) for name in _column_names(objects)], COLUMN_QUESTIONS)
+    pools.coded += [partial(_domain, domain=d, columns=cols) for d, cols in _domains(objects).items()]
+    return stream(ctx, pools)
+
+
+def object_makers(ctx: BuildContext, obj: CatalogObject) -> list[Maker]:
+    """The questions about one object; the view-or-table ones, alike for every object, for a third of those
+    without business words (what a row holds, its key and columns are asked of every object)."""
+    roles = roles_of(obj)
+    makers: list[Maker] = [partial(_purpose, obj=obj), partial(_key, obj=obj), partial(_columns, obj=obj),
+                           partial(_company, obj=obj)]
+    makers += [partial(_column, obj=obj)] * min(TYPED_COLUMNS, len(obj.columns))
+    makers += [partial(_codes, obj=obj, column=c) for c in roles.coded]
+    makers += [partial(_flag, obj=obj, column=c) for c in roles.flags[:2]]
+    if ctx.worded(obj) or zlib.crc32(obj.name.encode()) % 3 == 0:
+        makers.append(partial(_kind, obj=obj))
         if obj.base_table:
             makers.append(partial(_base, obj=obj))
-    makers += [partial(_home, column=name) for name in _column_names(objects)]
-    makers += [partial(_domain, domain=d, columns=cols) for d, cols in _domains(objects).items()]
-    seeded = [partial(_concept, concept=c) for c in ctx.seeds.concepts]
-    return stream(ctx, makers, seeded)
+    return makers
 
 
-def _example(template: str, question: str, text: str, anchor: str = "") -> Example:
-    return Example(CATEGORY, f"schema:{template}", template, question, text, anchor=anchor)
+def _example(template: str, question: str, text: str, anchor: str = "", kind: str = "") -> Example:
+    return Example(CATEGORY, f"schema:{template}", template, question, text, anchor=anchor, kind=kind)
 
 
-def _about(obj: CatalogObject) -> str:
+def about(obj: CatalogObject) -> str:
     """One sentence on what `obj` is: its description, else what its key and module say."""
     if obj.description:
         return f"{obj.name}: {obj.description}"
@@ -52,11 +78,22 @@ def _about(obj: CatalogObject) -> str:
     return f"{obj.name} is {kind}{module}{key}."
 
 
+def _ask(ctx: BuildContext, template: str, obj: CatalogObject | None = None, **slots: str) -> str:
+    """A question about `obj` in its business words when it has them, by code otherwise."""
+    if obj is not None:
+        noun = ctx.noun(obj)
+        slots = {"table": obj.name, "things": noun.many, "thing": noun.one, **slots}
+        if ctx.worded(obj):
+            template += "_worded"
+    return ctx.ask(template, ctx.values(), **slots)
+
+
 def _purpose(ctx: BuildContext, obj: CatalogObject) -> Example:
     roles = roles_of(obj)
     shown = [c.name for c in (*roles.key, *roles.money, *roles.texts)][:8] or list(obj.column_names[:8])
-    text = f"{_about(obj)} Main columns: {listing(shown)}."
-    return _example("table_purpose", ctx.ask("table_purpose", ctx.values(), table=obj.name), text, obj.name)
+    lead = f"{obj.name} holds the {ctx.noun(obj).many}. " if ctx.worded(obj) else ""
+    text = f"{lead}{about(obj)} Main columns: {listing(shown)}."
+    return _example("table_purpose", _ask(ctx, "table_purpose", obj), text, obj.name)
 
 
 def _key(ctx: BuildContext, obj: CatalogObject) -> Example | None:
@@ -66,13 +103,16 @@ def _key(ctx: BuildContext, obj: CatalogObject) -> Example | None:
     company = obj.company_column
     if company and company.name in obj.key:
         text += f" {company.name} is the company; always filter it."
-    return _example("table_key", ctx.ask("table_key", ctx.values(), table=obj.name), text, obj.name)
+    return _example("table_key", _ask(ctx, "table_key", obj), text, obj.name)
 
 
 def _columns(ctx: BuildContext, obj: CatalogObject) -> Example:
     names = obj.column_names
-    text = f"{obj.name} has {len(names)} columns: {listing(names, COLUMN_LIMIT)}."
-    return _example("table_columns", ctx.ask("table_columns", ctx.values(), table=obj.name), text, obj.name)
+    if ctx.catalog.complete:
+        text = f"{obj.name} has {len(names)} columns: {listing(names, COLUMN_LIMIT)}."
+    else:  # a partial catalog may not hold every column: list, never count
+        text = f"The columns of {obj.name} this catalog describes include {listing(names, COLUMN_LIMIT, 'others')}."
+    return _example("table_columns", _ask(ctx, "table_columns", obj), text, obj.name)
 
 
 def _kind(ctx: BuildContext, obj: CatalogObject) -> Example:
@@ -83,7 +123,7 @@ def _kind(ctx: BuildContext, obj: CatalogObject) -> Example:
         text = f"{obj.name} is a view (a reporting view that reads other tables), not a base table."
     else:
         text = f"{obj.name} is a base table with no view over it, so queries read {obj.name} directly."
-    return _example("view_or_table", ctx.ask("view_or_table", ctx.values(), table=obj.name), text, obj.name)
+    return _example("view_or_table", _ask(ctx, "view_or_table", obj), text, obj.name)
 
 
 def _base(ctx: BuildContext, obj: CatalogObject) -> Example:
@@ -95,18 +135,24 @@ def _base(ctx: BuildContext, obj: CatalogObject) -> Example:
 
 def _company(ctx: BuildContext, obj: CatalogObject) -> Example | None:
     column = obj.company_column
-    if column is None:
+    if column is None or is_settings(obj):
         return None
-    values = ctx.values()
-    shown = list(dict.fromkeys([column.name, *obj.key[:3]]))
-    sql = Select([f"{obj.name}.{n}" for n in shown], ref(ctx.catalog, obj.name), company_filter(obj, values["co"]),
-                 top="5").text()
-    lead = f"The company column of {obj.name} is {column.name} ({column.domain or column.sql_type}). Filter it:"
-    question = ctx.ask("company_column", values, table=obj.name)
-    return _example("company_column", question, answer(lead, sql), obj.name)
+    d = Draft(ctx, CATEGORY, obj)
+    shown = [d.name(obj.name, n) for n in d.shown()[:4]]
+    select = Select(shown, d.name.table(obj.name), d.where, order=shown[:1])
+    value = d.company.value(column)
+    lead = (f"The company column of {obj.name} is {column.name} ({column.domain or column.sql_type}); constrain "
+            f"it to one company ({column.name} = {value}):")
+    question = d.ask("company_column_worded" if ctx.worded(obj) else "company_column", table=obj.name)
+    return _example("company_column", question, answer(lead, select.text()), obj.name)
 
 
-def _column_type(ctx: BuildContext, obj: CatalogObject, column: Column) -> Example:
+def _column(ctx: BuildContext, obj: CatalogObject) -> Example | None:
+    """Where a column is and what it holds, for a column drawn among the object's typed ones."""
+    typed = [c for c in obj.columns if c.sql_type and c.name.lower() not in SKIPPED and not c.name.startswith("ud")]
+    if not typed:
+        return None
+    column = ctx.pick(typed)
     text = f"{obj.name}.{column.name} is {column.sql_type}"
     if column.domain:
         text += f", of the Vista data type {column.domain}"
@@ -115,40 +161,75 @@ def _column_type(ctx: BuildContext, obj: CatalogObject, column: Column) -> Examp
         text += f" {column.description}"
     if column.domain and column.domain in (ctx.seeds.domains or {}):
         text += f" {column.domain}: {ctx.seeds.domains[column.domain]}"
-    question = ctx.ask("column_type", ctx.values(), table=obj.name, column=column.name)
-    return _example("column_type", question, text, obj.name)
+    if ctx.worded(obj):
+        text = f"The {ctx.words.column(column)} of {ctx.noun(obj).many} is {obj.name}.{column.name}. {text}"
+    return _example("column_type", _ask(ctx, "column_type", obj, column=column.name,
+                                        measure=ctx.words.column(column)), text, obj.name)
 
 
 def _codes(ctx: BuildContext, obj: CatalogObject, column: Column) -> Example:
-    values = ctx.values()
-    code = ctx.pick(column.codes)
     meanings = "; ".join(f"{c.value} = {c.meaning}" for c in column.codes)
-    literal = code.value if (column.sql_type or "").startswith(("tinyint", "smallint", "int")) else f"'{code.value}'"
-    where = company_filter(obj, values["co"]) + [f"{obj.name}.{column.name} = {literal}"]
-    sql = Select([f"{obj.name}.{n}" for n in obj.key], ref(ctx.catalog, obj.name), where, top=values["n"]).text()
-    lead = f"{obj.name}.{column.name} takes these codes: {meanings}. For example, the {code.meaning} rows:"
-    question = ctx.ask("column_codes", values, table=obj.name, column=column.name)
-    return _example("column_codes", question, answer(lead, sql), obj.name)
+    text = f"{obj.name}.{column.name} takes these codes: {meanings}."
+    question = _ask(ctx, "column_codes", obj, column=column.name, measure=ctx.words.column(column))
+    return _example("column_codes", question, text, obj.name)
+
+
+def _flag(ctx: BuildContext, obj: CatalogObject, column: Column) -> Example:
+    d = Draft(ctx, CATEGORY, obj)
+    adjective = ctx.words.flag(column)
+    flagged = f"{d.name(obj.name, column.name)} = 'Y'"
+    select = Select(["COUNT(*) AS Flagged"], d.name.table(obj.name), d.where + [flagged])
+    lead = (f"{obj.name}.{column.name} is a Y/N flag: 'Y' means {adjective}, 'N' not. Count the "
+            f"{d.noun.many} that are {adjective}:")
+    question = d.ask("flag_meaning", adjective=adjective)
+    return _example("flag_meaning", question, answer(lead, select.text()), obj.name)
 
 
 def _home(ctx: BuildContext, column: str) -> Example:
-    holders = [o.name for o in queryable(ctx.catalog) if o.has_column(column)]
-    if len(holders) == 1:
+    """Which objects have a column, asked by its name or, more often, in its words ("the haul pay tax amount")."""
+    holders = _holders(ctx, column)
+    words = ctx.words.column(column)
+    if not ctx.catalog.complete:  # other objects may have it: name the known ones, claim nothing more
+        text = f"A column named {column} is on {listing(holders)}."
+    elif len(holders) == 1:
         text = f"Only {holders[0]} has a column named {column}."
     else:
-        text = f"{len(holders)} tables have a column named {column}: {listing(holders)}."
-    return _example("column_home", ctx.ask("column_home", ctx.values(), column=column), text)
+        text = f"{len(holders)} views and tables you query have a column named {column}: {listing(holders)}."
+    if ctx.rng.random() < 0.7 and words.lower() != column.lower():
+        question = ctx.ask("column_home_worded", ctx.values(), measure=words)
+        text = f"The {words} is kept in columns named {column}. {text}"
+    else:
+        question = ctx.ask("column_home", ctx.values(), column=column)
+    return _example("column_home", question, text)
+
+
+def _holders(ctx: BuildContext, column: str) -> list[str]:
+    """The queryable objects with a column named `column` (an index built once per build)."""
+    if "holders" not in ctx.memo:
+        index: dict[str, list[str]] = defaultdict(list)
+        for obj in queryable(ctx.catalog):
+            for c in obj.columns:
+                index[c.name.lower()].append(obj.name)
+        ctx.memo["holders"] = index
+    return ctx.memo["holders"][column.lower()]
 
 
 def _domain(ctx: BuildContext, domain: str, columns: list[str]) -> Example:
     meaning = (ctx.seeds.domains or {}).get(domain)
     text = f"{domain} is a Vista data type" + (f": {meaning}" if meaning else ".")
-    text += f" Columns of this type include {listing(columns, 8)}."
+    text += f" Columns of this type include {listing(columns, 8, 'others')}."
     return _example("domain_meaning", ctx.ask("domain_meaning", ctx.values(), domain=domain), text)
 
 
-def _concept(ctx: BuildContext, concept) -> Example:
-    return Example(CATEGORY, seed_source(ctx, concept.id), concept.id, ctx.phrase(concept.questions), concept.answer)
+def _concept(ctx: BuildContext, concept) -> Example | None:
+    """A curated concept, each of its phrasings asked once in a build."""
+    asked = ctx.memo.setdefault("concepts", set())
+    fresh = [q for q in concept.questions if (concept.id, q) not in asked]
+    if not fresh:
+        return None
+    question = ctx.pick(fresh)
+    asked.add((concept.id, question))
+    return Example(CATEGORY, seed_source(ctx, concept.id), concept.id, question, concept.answer)
 
 
 def _column_names(objects: tuple[CatalogObject, ...]) -> list[str]:

@@ -1,0 +1,184 @@
+"""What a T-SQL query is made of, read from its sqlglot tree: the constructs the card counts and the proof checks.
+
+`tree_features(tree)` names the constructs a query uses (CTE, window, CASE, HAVING, outer join, EXISTS, DISTINCT,
+subquery, date function, TOP, GROUP BY, three or more tables, every table aliased). `top_level` gives the
+outermost SELECT, whose TOP and select list are what the user gets back; `company_comparisons` finds a company
+column compared with a literal or a variable. Nothing here reads SQL text with patterns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from sqlglot import exp
+
+from vgpt2_ext.catalog import Catalog
+from vgpt2_ext.errors import SQLAnalysisError
+from vgpt2_ext.sql.cache import per_catalog
+from vgpt2_ext.sql.parse import parse_tsql
+
+# the constructs the card's histogram shows, in its order
+FEATURES = ("cte", "window", "case", "having", "outer_join", "exists", "distinct", "subquery", "date_function",
+            "group_by", "top", "three_tables", "multi_table", "aliased")
+DATE_FUNCTIONS = (exp.DateAdd, exp.DateDiff, exp.LastDay, exp.Year, exp.Month, exp.Day, exp.DateFromParts,
+                  exp.CurrentTimestamp, exp.CurrentDate, exp.CurrentDatetime, exp.Extract, exp.DateTrunc,
+                  exp.DateSub, exp.TsOrDsAdd, exp.TimestampTrunc)
+
+
+def tree_features(tree: exp.Expression) -> frozenset[str]:
+    """The constructs of a parsed query, found in one walk of its tree."""
+    kinds: set[type] = set()
+    found: set[str] = set()
+    tables: list[exp.Table] = []
+    ctes = {cte.alias_or_name.lower() for cte in tree.find_all(exp.CTE)}
+    for node in tree.walk():
+        kinds.add(type(node))
+        if isinstance(node, exp.Join) and (node.side in ("LEFT", "RIGHT", "FULL")
+                                           or (node.args.get("kind") or "").upper() == "OUTER"):
+            found.add("outer_join")
+        elif isinstance(node, exp.Table) and node.name and node.name.lower() not in ctes:
+            tables.append(node)
+        elif isinstance(node, exp.Select) and node is not tree and not isinstance(node.parent, (exp.CTE, exp.Union)):
+            found.add("subquery")
+    found |= {name for name, kind in _KINDS if kind in kinds}
+    if any(issubclass(kind, DATE_FUNCTIONS) for kind in kinds):
+        found.add("date_function")
+    if has_top(tree):
+        found.add("top")
+    if len(tables) >= 2:
+        found.add("multi_table")
+        if all(t.alias for t in tables):
+            found.add("aliased")
+    if len({t.name.lower() for t in tables}) >= 3:
+        found.add("three_tables")
+    return frozenset(found)
+
+
+_KINDS = (("cte", exp.CTE), ("window", exp.Window), ("case", exp.Case), ("having", exp.Having),
+          ("exists", exp.Exists), ("distinct", exp.Distinct), ("group_by", exp.Group))
+
+
+def table_refs(tree: exp.Expression) -> list[exp.Table]:
+    """Every table reference of the tree, CTE names excluded."""
+    ctes = {cte.alias_or_name.lower() for cte in tree.find_all(exp.CTE)}
+    return [t for t in tree.find_all(exp.Table) if t.name and t.name.lower() not in ctes]
+
+
+def top_level(tree: exp.Expression) -> exp.Select | None:
+    """The outermost SELECT (what the user gets back): the query itself, the body after a WITH, or the first
+    branch of a UNION."""
+    node = tree
+    while isinstance(node, (exp.Subquery, exp.SetOperation)):
+        node = node.this
+    return node if isinstance(node, exp.Select) else None
+
+
+def has_top(tree: exp.Expression) -> bool:
+    select = top_level(tree)
+    return select is not None and select.args.get("limit") is not None
+
+
+def company_comparisons(tree: exp.Expression, catalog: Catalog) -> Iterator[tuple[exp.Column, exp.Expression]]:
+    """(company column, the value it is compared with) for each `=` between a company column and a literal or
+    a variable (`h.APCo = 3`, `APCo = @APCo`); the column's table is read through the query's aliases."""
+    aliases = _aliases(tree)
+    for eq in tree.find_all(exp.EQ):
+        for column, value in ((eq.this, eq.expression), (eq.expression, eq.this)):
+            if isinstance(column, exp.Column) and isinstance(value, (exp.Literal, exp.Parameter)) \
+                    and _is_company(column, aliases, catalog):
+                yield column, value
+
+
+_ALIASES: dict[int, tuple[exp.Expression, dict[str, str]]] = {}
+
+
+def _aliases(tree: exp.Expression) -> dict[str, str]:
+    """alias (or name, lower case) -> table name, for every table reference of the tree; computed once per tree
+    (trees come from the parse cache, so the proof, the checks and the card's facts share one)."""
+    found = _ALIASES.get(id(tree))
+    if found is None or found[0] is not tree:
+        if len(_ALIASES) > 65536:
+            _ALIASES.clear()
+        found = _ALIASES[id(tree)] = (tree, {(t.alias or t.name).lower(): t.name for t in table_refs(tree)})
+    return found[1]
+
+
+def _is_company(column: exp.Column, aliases: dict[str, str], catalog: Catalog) -> bool:
+    tables = [aliases[column.table.lower()]] if column.table and column.table.lower() in aliases \
+        else list(aliases.values())
+    return any((found := catalog.column(table, column.name)) is not None and found.is_company for table in tables)
+
+
+def projection(tree: exp.Expression) -> list[exp.Expression]:
+    """The outermost select list."""
+    select = top_level(tree)
+    return list(select.expressions) if select is not None else []
+
+
+@per_catalog(maxsize=65536)
+def _company_values(catalog: Catalog, sql: str) -> tuple[frozenset[str], frozenset[str]]:
+    try:
+        statements = parse_tsql(sql)
+    except SQLAnalysisError:
+        return frozenset(), frozenset()
+    literals, parameters = set(), set()
+    for tree in statements:
+        for _, value in company_comparisons(tree, catalog):
+            (parameters if isinstance(value, exp.Parameter) else literals).add(value.name)
+    return frozenset(literals), frozenset(parameters)
+
+
+def company_literals(sql: str, catalog: Catalog) -> frozenset[str]:
+    """The literal values `sql` compares a company column with (`APCo = 3` -> {"3"})."""
+    return _company_values(catalog, sql)[0]
+
+
+def projected_columns(tree: exp.Expression, catalog: Catalog) -> list[str | None]:
+    """The outermost select list, each item as `Table.Column` (catalog spelling, read through aliases) when it is
+    a plain catalog column, else None (an expression, a star, a CTE's output)."""
+    aliases = _aliases(tree)
+    found: list[str | None] = []
+    for item in projection(tree):
+        column = item.this if isinstance(item, exp.Alias) else item
+        found.append(_resolve(column, aliases, catalog) if isinstance(column, exp.Column) else None)
+    return found
+
+
+def fixed_company_columns(tree: exp.Expression, catalog: Catalog) -> set[str]:
+    """`Table.Column`s (lower case) of the company columns the query fixes with `=` to a literal or variable."""
+    aliases = _aliases(tree)
+    return {name.lower() for column, _ in company_comparisons(tree, catalog)
+            if (name := _resolve(column, aliases, catalog)) is not None}
+
+
+def _resolve(column: exp.Column, aliases: dict[str, str], catalog: Catalog) -> str | None:
+    """`Table.Column` of a column reference, when exactly one table of the query has it."""
+    qualifier = column.table.lower() if column.table else ""
+    if qualifier and qualifier not in aliases:
+        return None
+    tables = [aliases[qualifier]] if qualifier else list(aliases.values())
+    hits = [(table, hit) for table in tables if (hit := catalog.column(table, column.name)) is not None]
+    if len(hits) != 1:
+        return None
+    table, hit = hits[0]
+    return f"{catalog.object(table).name}.{hit.name}"
+
+
+@dataclass(frozen=True)
+class SQLFacts:
+    """What the card counts about an answer's last query, computed where it was parsed (the proof's worker)."""
+
+    features: frozenset[str] = frozenset()
+    literals: frozenset[str] = frozenset()  # company numbers it fixes
+    parameters: frozenset[str] = frozenset()  # company variables it uses
+    projected: tuple[str | None, ...] = ()  # its outermost select list as `Table.Column`s
+
+
+def sql_facts(sql: str, catalog: Catalog) -> SQLFacts:
+    try:
+        tree = parse_tsql(sql)[-1]
+    except (SQLAnalysisError, IndexError):
+        return SQLFacts()
+    literals, parameters = _company_values(catalog, sql)
+    return SQLFacts(tree_features(tree), literals, parameters, tuple(projected_columns(tree, catalog)))
