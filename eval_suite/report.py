@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from eval_suite.progression import progression, progression_markdown
 from eval_suite.suite import Summary
 from vgpt2_ext.atomic import write_json, write_text
 from vgpt2_ext.errors import ValidationError
@@ -41,12 +43,15 @@ class Meta:
         return dataclasses.replace(self, date=self.date or datetime.now().strftime("%Y-%m-%d %H:%M"))
 
 
-def write_report(summary: Summary, folder: str | Path, meta: Meta, baseline: dict | None = None) -> list[Path]:
+def write_report(summary: Summary, folder: str | Path, meta: Meta, baseline: dict | None = None,
+                 earlier: Sequence[dict] = (), generation: dict | None = None) -> list[Path]:
     """Write the four report files into `folder`, and `report-<stage>.json` beside them, so validating the
-    DPO stage keeps the SFT report to compare with; returns their paths."""
+    DPO stage keeps the SFT report to compare with; returns their paths. `earlier`: the reports of the run's
+    earlier stages (base, SFT), shown side by side with this one; `generation`: how long answering took
+    (new tokens, seconds, tokens/s), when a model answered."""
     folder = Path(folder)
     meta = meta.stamped()
-    data = report_json(summary, meta, baseline)
+    data = report_json(summary, meta, baseline, earlier) | ({"generation": generation} if generation else {})
     paths = [folder / name for name in FILES]
     write_json(paths[1], data)
     write_json(folder / f"report-{meta.stage}.json", data)
@@ -57,7 +62,7 @@ def write_report(summary: Summary, folder: str | Path, meta: Meta, baseline: dic
     return paths
 
 
-def report_json(summary: Summary, meta: Meta, baseline: dict | None = None) -> dict:
+def report_json(summary: Summary, meta: Meta, baseline: dict | None = None, earlier: Sequence[dict] = ()) -> dict:
     data = {
         "date": meta.date, "run": meta.run, "stage": meta.stage, "model": meta.model, "backend": meta.backend,
         "cases": meta.cases, "catalog": meta.catalog, "overall": round(summary.overall, 4), "passed": summary.passed,
@@ -67,6 +72,8 @@ def report_json(summary: Summary, meta: Meta, baseline: dict | None = None) -> d
     }
     if baseline is not None:
         data["baseline"] = comparison(data, baseline)
+    if earlier:
+        data["stages"] = progression([*earlier, data], TITLES)
     return data
 
 
@@ -109,15 +116,25 @@ def report_markdown(data: dict) -> str:
         f"**Backend:** {data['backend']} · **Cases:** `{data['cases']}` · **Catalog:** {data['catalog']}  ",
         f"**Tests:** {data['total']} total  ", f"**Passed:** {data['passed']} ({_pct(rate, 1)})  ",
         f"**Failed:** {failed} ({_pct(1 - rate if data['total'] else 0, 1)})  ",
-        f"**Overall Score:** {data['overall']:.2f} ({_pct(data['overall'])})", "",
+        f"**Overall Score:** {data['overall']:.2f} ({_pct(data['overall'])})  ", *_generation(data), "",
         "![category scores against targets](report.png)", "",
         "## Category Breakdown", "", "| Category | Score | Target | Passed | Status |", "|---|---|---|---|---|",
     ]
     for name, cat in data["categories"].items():
         lines.append(f"| {TITLES.get(name, name)} | **{_pct(cat['score'])}** | {_pct(cat['target'])} | "
                      f"{cat['passed']}/{cat['total']} | {MARKS[cat['status']]} |")
-    lines += ["", "## Individual Test Results", ""] + _per_test(data) + _failures(data) + _baseline(data)
+    lines += ["", *progression_markdown(data), "## Individual Test Results", ""]
+    lines += _per_test(data) + _failures(data) + _baseline(data)
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _generation(data: dict) -> list[str]:
+    found = data.get("generation")
+    if not found:
+        return []
+    return [f"**Generation:** {found['new_tokens']:,} new tokens in {found['seconds']:.0f} s "
+            f"({found['tokens_per_s']:.1f} tokens/s, {found['batch_size']} prompts a batch, at most "
+            f"{found['max_new_tokens']} tokens each)"]
 
 
 def _per_test(data: dict) -> list[str]:

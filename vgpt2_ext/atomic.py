@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -26,3 +29,20 @@ def write_text(path: str | Path, text: str) -> None:
 def write_json(path: str | Path, data: object) -> None:
     """Write `data` as indented JSON with sorted keys, so equal data gives equal bytes."""
     write_text(path, json.dumps(data, indent=2, sort_keys=True) + "\n")
+
+
+@contextmanager
+def replaced_dir(path: str | Path) -> Iterator[Path]:
+    """A staging folder beside `path` to fill; on success it replaces `path` (a model folder is whole or absent).
+    A failure removes the staging folder and leaves `path` as it was."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
+    try:
+        yield staging
+        os.chmod(staging, 0o755)
+        if path.exists():
+            shutil.rmtree(path)
+        staging.rename(path)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)

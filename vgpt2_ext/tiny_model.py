@@ -13,12 +13,12 @@ functions that need them, so importing this module stays cheap.
 from __future__ import annotations
 
 import json
-import os
-import shutil
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from hashlib import sha256
 from pathlib import Path
+
+from vgpt2_ext.models import save_folder
 
 DEFAULT_DIR = Path("models/tiny-qwen2")
 SAMPLE_CATALOG = Path(__file__).parent / "sample" / "vista_sample.yaml"
@@ -143,16 +143,5 @@ def build_tiny_model(
         "spec": asdict(spec),
         "sources": {Path(s).name: sha256(Path(s).read_bytes()).hexdigest() for s in sources},
     }
-    _save(Path(out), model, tokenizer, facts)
+    save_folder(Path(out), model, tokenizer, PROVENANCE_FILE, facts)
     return facts
-
-
-def _save(out: Path, model, tokenizer, facts: dict) -> None:
-    staging = out.with_name(f".{out.name}.tmp-{os.getpid()}")
-    shutil.rmtree(staging, ignore_errors=True)
-    model.save_pretrained(staging)
-    tokenizer.save_pretrained(staging)
-    (staging / PROVENANCE_FILE).write_text(json.dumps(facts, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    if out.exists():
-        shutil.rmtree(out)
-    staging.rename(out)
