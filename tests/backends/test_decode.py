@@ -10,20 +10,17 @@ import pytest
 
 from vgpt2_ext.backends.decode import Decoding, decode
 
-REPO = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def model_and_prompts(request: pytest.FixtureRequest):
+def model_and_prompts(tiny_folder: Path):
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    folder = REPO / "models" / "tiny-qwen2"
-    if not (folder / "config.json").is_file():
-        folder = request.getfixturevalue("tiny_model_dir")
-    tokenizer = AutoTokenizer.from_pretrained(folder)
+    tokenizer = AutoTokenizer.from_pretrained(tiny_folder)
     texts = ["What is APTH?", "List the open jobs of JC company 1: Job and Description, newest first.", "Hi"]
-    return AutoModelForCausalLM.from_pretrained(folder).eval(), [tokenizer(t)["input_ids"] for t in texts], tokenizer
+    return AutoModelForCausalLM.from_pretrained(tiny_folder).eval(), [tokenizer(t)["input_ids"] for t in texts], \
+        tokenizer
 
 
 def greedy(tokens: int, stop: tuple[int, ...], pad: int) -> Decoding:

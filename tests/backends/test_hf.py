@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
 SYSTEM = "You are VGPT2, an expert on the Viewpoint Vista ERP database."
 QUESTIONS = ["What is APTH?", "List the open jobs of JC company 1: Job and Description.", "Hi",
              "Which table holds the payment status of AP invoices, and in which column?", "What is the key of JCJM?"]
@@ -16,13 +15,10 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def backend(request: pytest.FixtureRequest):
+def backend(tiny_folder: Path):
     from vgpt2_ext.backends.hf import HFBackend
 
-    model = REPO / "models" / "tiny-qwen2"
-    if not (model / "config.json").is_file():
-        model = request.getfixturevalue("tiny_model_dir")
-    return HFBackend({"model_name_or_path": str(model), "template": "qwen", "finetuning_type": "full",
+    return HFBackend({"model_name_or_path": str(tiny_folder), "template": "qwen", "finetuning_type": "full",
                       "default_system": SYSTEM}, batch_size=3)
 
 
