@@ -98,7 +98,7 @@ def test_the_tokenizer_stops_where_llamafactorys_smollm2_template_stops(converte
     rendered = tokenizer.apply_chat_template([{"role": "system", "content": "You are VGPT2."}, *messages],
                                              tokenize=False)
     assert tokenizer.decode(prompt + answer) == rendered  # the folder's chat template is the template's
-    assert answer[-2:] == [tokenizer.eos_token_id, tokenizer.convert_tokens_to_ids("\n")]
+    assert answer[-2:] == [tokenizer.eos_token_id, *tokenizer("\n")["input_ids"]]
     assert tokenizer.eos_token_id in template.get_stop_token_ids(tokenizer)
     assert GenerationConfig.from_pretrained(converted).eos_token_id[0] == tokenizer.eos_token_id
 
