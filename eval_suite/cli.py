@@ -96,12 +96,13 @@ def _score(args, config: dict, settings, cases, catalog, console: Console) -> in
 
     folder = Path(settings.report_dir or Path("saves") / str(config.get("run_name", "vgpt2")) / "validation")
     stage = _stage(settings, config)
-    earlier = earlier_reports(folder, stage)
-    baseline_path = settings.baseline or _earlier_report(folder, earlier)
+    found = earlier_reports(folder, stage)  # the stage just before is the baseline: SFT after DPO, base after SFT
+    earlier = [load_baseline(path) for path in found]
+    baseline_path = settings.baseline or (found[-1] if found else None)
     baseline = load_baseline(baseline_path) if baseline_path else None
     if baseline_path and not settings.baseline:
-        console.print(f"comparing with the {baseline['stage']} report `{baseline_path}` (--baseline picks another)",
-                      highlight=False)
+        console.print(f"comparing with the {baseline.get('stage', 'earlier')} report `{baseline_path}` "
+                      "(--baseline picks another)", highlight=False)
     with _progress(console) as progress:
         generating = progress.add_task("generating", total=len(cases), visible=settings.backend != "responses")
         answers, generation = collect_answers(settings.backend, cases, catalog, config, settings,
@@ -133,12 +134,6 @@ def _stage(settings, config: dict) -> str:
         return settings.api_model
     last = str(config.get("adapter_name_or_path") or config.get("model_name_or_path") or "").split(",")[-1]
     return Path(last).name if Path(last).name in STAGE_ORDER else "base"
-
-
-def _earlier_report(folder: Path, earlier: list[dict]) -> Path | None:
-    """The report of the run's stage just before this one, kept in the same folder (`report-sft.json` after DPO,
-    `report-base.json` after SFT when the base model was validated): the comparison a stage is judged by."""
-    return folder / f"report-{earlier[-1]['stage']}.json" if earlier else None
 
 
 def _progress(console: Console) -> Progress:

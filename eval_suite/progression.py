@@ -8,19 +8,18 @@ table. The comparison with the one baseline (`--baseline`, or the stage just bef
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 ORDER = ("base", "sft", "dpo")  # the stages of a run, in the order they are trained
 
 
-def earlier_reports(folder: Path, stage: str) -> list[dict]:
+def earlier_reports(folder: Path, stage: str) -> list[Path]:
     """The reports of the stages before `stage` kept in `folder` (`report-base.json`, `report-sft.json`), in
     order; none when `stage` is not a run stage (recorded answers, an endpoint)."""
     if stage not in ORDER:
         return []
     found = [folder / f"report-{earlier}.json" for earlier in ORDER[:ORDER.index(stage)]]
-    return [json.loads(path.read_text(encoding="utf-8")) for path in found if path.is_file()]
+    return [path for path in found if path.is_file()]
 
 
 def progression(reports: list[dict], titles: dict[str, str]) -> dict:

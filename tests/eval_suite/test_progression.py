@@ -66,7 +66,15 @@ def test_the_stages_table_holds_every_stage_and_each_change(validated) -> None:
 def test_reports_of_other_stages_are_not_read(tmp_path: Path) -> None:
     (tmp_path / "report-sft.json").write_text('{"stage": "sft"}', encoding="utf-8")
     assert earlier_reports(tmp_path, "answers") == [] and earlier_reports(tmp_path, "sft") == []
-    assert earlier_reports(tmp_path, "dpo") == [{"stage": "sft"}]
+    assert earlier_reports(tmp_path, "dpo") == [tmp_path / "report-sft.json"]
+
+
+def test_a_broken_earlier_report_is_one_clear_error(validated, capsys) -> None:
+    report, _ = validated
+    (report / "report-sft.json").write_text("{not json", encoding="utf-8")
+    code = main(["validate", "--responses", str(report.parent / "dpo.jsonl"), "--report-dir", str(report)])
+    err = capsys.readouterr().err
+    assert code == 1 and "report-sft.json` is not a readable report.json" in err and "Traceback" not in err
 
 
 def test_a_category_one_stage_lacks_has_no_value_and_no_change() -> None:
