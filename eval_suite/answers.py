@@ -29,17 +29,22 @@ def describe_model(backend: str, config: dict, settings: ValidateSettings, respo
 
 
 def collect_answers(backend: str, cases: Sequence[Case], catalog: Catalog, config: dict, settings: ValidateSettings,
-                    *, responses: str | None = None, progress: Callable[[], None] | None = None) -> dict[str, str]:
-    """id -> answer for every case the backend answered."""
+                    *, responses: str | None = None,
+                    progress: Callable[[], None] | None = None) -> tuple[dict[str, str], dict | None]:
+    """id -> answer for every case the backend answered; and, for a model, what generating took (new tokens,
+    seconds, tokens/s), else None."""
     if backend == "responses":
         if not responses:
             raise ValidationError("backend `responses` needs a file: pass `--responses FILE.jsonl` or set "
                                   "`vgpt2.validate.responses`")
-        return _for_cases(load_responses(responses), cases, responses)
+        return _for_cases(load_responses(responses), cases, responses), None
     prompts = [build_prompt(case.question, catalog, config) for case in cases]
-    answers = generator(backend, config, settings).generate(
-        prompts, max_new_tokens=int(config.get("max_new_tokens") or 512), progress=progress)
-    return {case.id: found[0] for case, found in zip(cases, answers)}
+    model = generator(backend, config, settings)
+    limit = int(config.get("max_new_tokens") or 512)
+    answers = model.generate(prompts, max_new_tokens=limit, progress=progress)
+    stats = getattr(model, "stats", None)
+    generation = stats.to_json() | {"max_new_tokens": limit} if stats is not None else None
+    return {case.id: found[0] for case, found in zip(cases, answers)}, generation
 
 
 

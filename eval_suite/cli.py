@@ -1,6 +1,7 @@
 """`vgpt2 validate`: answer the validation cases, judge every answer, write the report; or lint the cases.
 
     vgpt2 validate                                        # the run's latest stage (make validate)
+    vgpt2 validate --base                                 # the profile's bare base model, stage `base`
     vgpt2 validate --run exp1 --baseline saves/exp1/validation/report-sft.json
     vgpt2 validate --responses answers.jsonl --report-dir out/ --fail-under 0.8
     vgpt2 validate --lint --cases eval_suite/reference --catalog ../shared/fixtures/vista
@@ -40,6 +41,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--fail-under", type=float, metavar="X", help="exit 1 when the overall score is below X")
     parser.add_argument("--lint", action="store_true", help="check the cases against the catalog and exit")
     parser.add_argument("--run", metavar="NAME", help="run name (saves/NAME); same as run_name=NAME")
+    parser.add_argument("--base", action="store_true",
+                        help="score the profile's base model without the run's adapters, as stage `base` "
+                             "(later stages of the run are then shown beside it)")
     add_recipe_arguments(parser)
     parser.set_defaults(func=_validate)
 
@@ -62,7 +66,8 @@ def _settings(args: argparse.Namespace):
     from vgpt2_ext.recipe import compile_recipe
     from vgpt2_ext.settings import load_settings
 
-    overrides = [*args.overrides, *([f"run_name={args.run}"] if args.run else [])]
+    overrides = [*args.overrides, *([f"run_name={args.run}"] if args.run else []),
+                 *(["vgpt2.model_from=null"] if args.base else [])]
     # a model is loaded only for the hf backend; the others (and lint) must work before any training, without
     # the model on disk (`check_files=False`): recorded answers need no model
     config = compile_recipe("validate", args.profile, [*overrides, "vgpt2.model_from=null"], check_files=False)
@@ -90,6 +95,7 @@ def _lint(cases, catalog, where: str, console: Console) -> int:
 
 def _score(args, config: dict, settings, cases, catalog, console: Console) -> int:
     from eval_suite.answers import collect_answers, describe_model, recorded_warnings
+    from eval_suite.progression import earlier_reports
     from eval_suite.report import Meta, load_baseline, report_json, write_report
     from eval_suite.suite import gate_failures, score_cases, summarise
     from vgpt2_ext.atomic import writable_folder
@@ -98,14 +104,18 @@ def _score(args, config: dict, settings, cases, catalog, console: Console) -> in
     folder = writable_folder(_report_folder(settings, config), "report folder (`--report-dir`)")  # before any
     # work: not after an hour of generation
     stage = _stage(settings, config)
-    baseline_path = settings.baseline or _earlier_report(folder, stage)
+    found = earlier_reports(folder, stage)  # the stage just before is the baseline: SFT after DPO, base after SFT
+    earlier = [load_baseline(path) for path in found]
+    baseline_path = settings.baseline or (found[-1] if found else None)
     baseline = load_baseline(baseline_path) if baseline_path else None
     if baseline_path and not settings.baseline:
-        console.print(f"comparing with the SFT report `{baseline_path}` (--baseline picks another)", highlight=False)
+        console.print(f"comparing with the {baseline.get('stage', 'earlier')} report `{baseline_path}` "
+                      "(--baseline picks another)", highlight=False)
     with _progress(console) as progress:
         generating = progress.add_task("generating", total=len(cases), visible=settings.backend != "responses")
-        answers = collect_answers(settings.backend, cases, catalog, config, settings, responses=settings.responses,
-                                  progress=lambda: progress.advance(generating))
+        answers, generation = collect_answers(settings.backend, cases, catalog, config, settings,
+                                              responses=settings.responses,
+                                              progress=lambda: progress.advance(generating))
         scoring = progress.add_task("scoring", total=len(cases))
         outcomes = score_cases(cases, answers, catalog, settings, sandbox=sandbox_for(catalog, settings.seed),
                                progress=lambda: progress.advance(scoring))
@@ -114,9 +124,9 @@ def _score(args, config: dict, settings, cases, catalog, console: Console) -> in
                 describe_model(settings.backend, config, settings, settings.responses), settings.backend,
                 str(settings.cases), f"{catalog.name} ({catalog.fingerprint})")
     warnings = recorded_warnings(cases, settings.responses) if settings.backend == "responses" else []
-    data = report_json(summary, meta, baseline, warnings)
+    data = report_json(summary, meta, baseline, warnings, earlier, generation)
     paths = write_report(data, folder, summary.outcomes)
-    console.print(_summary_table(summary, baseline))
+    console.print(_summary_table(summary, baseline, earlier))
     for warning in data["warnings"]:
         Console(stderr=True, soft_wrap=True).print(f"[bold yellow]warning:[/] {escape(warning)}", highlight=False)
     console.print(f"report: {', '.join(str(p) for p in paths)}", highlight=False, markup=False)
@@ -139,20 +149,14 @@ def _report_folder(settings, config: dict) -> Path:
 
 def _stage(settings, config: dict) -> str:
     """What answered, in a word: `sft` or `dpo` for the run's model (its last adapter's or its own folder
-    name), the endpoint's model name, or the recorded answers' file name."""
+    name), `base` for a model that is no stage of a run, the endpoint's model name, or the recorded answers'
+    file name."""
     if settings.backend == "responses":
         return Path(settings.responses).stem
     if settings.backend == "openai":
         return settings.api_model
     last = str(config.get("adapter_name_or_path") or config.get("model_name_or_path") or "").split(",")[-1]
-    return Path(last).name if Path(last).name in STAGE_ORDER else "model"
-
-
-def _earlier_report(folder: Path, stage: str) -> Path | None:
-    """After DPO, the run's SFT report (`report-sft.json`, kept when the SFT stage was validated into the same
-    folder): the "SFT vs DPO" comparison is the one a DPO run is judged by."""
-    earlier = folder / "report-sft.json"
-    return earlier if stage == "dpo" and earlier.is_file() else None
+    return Path(last).name if Path(last).name in STAGE_ORDER else "base"
 
 
 def _progress(console: Console) -> Progress:
@@ -160,17 +164,25 @@ def _progress(console: Console) -> Progress:
                     console=console, transient=True)
 
 
-def _summary_table(summary, baseline: dict | None) -> Table:
+def _summary_table(summary, baseline: dict | None, earlier: list[dict]) -> Table:
     from eval_suite.report import MARKS, TITLES, points
 
     table = Table(title=f"validation: overall {summary.overall:.2f} · {summary.passed}/{summary.total} passed "
                         f"({summary.pass_rate:.1%})")
-    for column in ("category", "score", "target", "passed", "status") + (("baseline",) if baseline else ()):
+    before = [report for report in earlier if not baseline or report["stage"] != baseline.get("stage")]
+    columns = ("category", *(report["stage"] for report in before), "score", "target", "passed", "status")
+    for column in columns + ((f"baseline ({baseline.get('stage') or '?'})",) if baseline else ()):
         table.add_column(column)
     for name, cat in summary.categories.items():
-        row = [TITLES[name], f"{cat.score:.0%}", f"{cat.target:.0%}", f"{cat.passed}/{cat.total}", MARKS[cat.status]]
+        row = [TITLES[name], *(_score_of(report, name) for report in before), f"{cat.score:.0%}", f"{cat.target:.0%}",
+               f"{cat.passed}/{cat.total}", MARKS[cat.status]]
         if baseline:
             base = baseline["categories"].get(name, {}).get("score")
             row.append("" if base is None else f"{base:.0%} ({points(cat.score - base)})")
         table.add_row(*row)
     return table
+
+
+def _score_of(report: dict, category: str) -> str:
+    score = report["categories"].get(category, {}).get("score")
+    return "" if score is None else f"{score:.0%}"

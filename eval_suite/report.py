@@ -21,6 +21,7 @@ from pathlib import Path
 
 from eval_suite.answers import same_question
 from eval_suite.chart import chart_png
+from eval_suite.progression import progression, progression_markdown
 from eval_suite.suite import Outcome, Summary
 from vgpt2_ext.atomic import FileSet
 from vgpt2_ext.errors import ValidationError
@@ -65,9 +66,12 @@ def write_report(data: dict, folder: str | Path, outcomes: Sequence[Outcome]) ->
     return [folder / name for name in FILES]
 
 
-def report_json(summary: Summary, meta: Meta, baseline: dict | None = None, warnings: Sequence[str] = ()) -> dict:
+def report_json(summary: Summary, meta: Meta, baseline: dict | None = None, warnings: Sequence[str] = (),
+                earlier: Sequence[dict] = (), generation: dict | None = None) -> dict:
     """Everything the report shows; `warnings` (answers recorded for other questions ...) are kept with it,
-    and a baseline that is not comparable adds its own."""
+    and a baseline that is not comparable adds its own. `earlier`: the reports of the run's earlier stages
+    (base, SFT), shown side by side with this one; `generation`: how long answering took (new tokens, seconds,
+    tokens/s), when a model answered."""
     meta = meta.stamped()
     data = {
         "date": meta.date, "run": meta.run, "stage": meta.stage, "model": meta.model, "backend": meta.backend,
@@ -79,6 +83,10 @@ def report_json(summary: Summary, meta: Meta, baseline: dict | None = None, warn
     if baseline is not None:
         data["baseline"] = comparison(data, baseline)
         data["warnings"] += comparability(data, baseline)
+    if earlier:
+        data["stages"] = progression([*earlier, data], TITLES)
+    if generation:
+        data["generation"] = generation
     return data
 
 
@@ -177,7 +185,7 @@ def report_markdown(data: dict) -> str:
         f"**Backend:** {data['backend']} · **Cases:** `{data['cases']}` · **Catalog:** {data['catalog']}  ",
         f"**Tests:** {data['total']} total  ", f"**Passed:** {data['passed']} ({pct(rate, 1)})  ",
         f"**Failed:** {failed} ({pct(1 - rate if data['total'] else 0, 1)})  ",
-        f"**Overall Score:** {data['overall']:.2f} ({pct(data['overall'])})", "",
+        f"**Overall Score:** {data['overall']:.2f} ({pct(data['overall'])})  ", *_generation(data), "",
     ]
     for warning in data.get("warnings", []):
         lines += [f"> ⚠️ **Warning:** {warning}", ""]
@@ -186,8 +194,18 @@ def report_markdown(data: dict) -> str:
     for name, cat in data["categories"].items():
         lines.append(f"| {TITLES.get(name, name)} | **{pct(cat['score'])}** | {pct(cat['target'])} | "
                      f"{cat['passed']}/{cat['total']} | {MARKS[cat['status']]} |")
-    lines += ["", "## Individual Test Results", ""] + _per_test(data) + _failures(data) + _baseline(data)
+    lines += ["", *progression_markdown(data), "## Individual Test Results", ""]
+    lines += _per_test(data) + _failures(data) + _baseline(data)
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _generation(data: dict) -> list[str]:
+    found = data.get("generation")
+    if not found:
+        return []
+    return [f"**Generation:** {found['new_tokens']:,} new tokens in {found['seconds']:.0f} s "
+            f"({found['tokens_per_s']:.1f} tokens/s, {found['batch_size']} prompts a batch, at most "
+            f"{found['max_new_tokens']} tokens each)"]
 
 
 def _per_test(data: dict) -> list[str]:

@@ -145,7 +145,7 @@ def test_every_recipe_and_profile_passes_llamafactorys_own_parser(in_repo, finis
         assert training_args.learning_rate == config["learning_rate"]
     else:
         model_args, data_args, finetuning_args, _ = get_infer_args(lf_args(config, "infer"))
-    assert data_args.template == "qwen"
+    assert data_args.template == config["template"]  # the profile's (qwen, smollm2)
     assert data_args.default_system == config["default_system"]
 
 

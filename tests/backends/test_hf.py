@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
 SYSTEM = "You are VGPT2, an expert on the Viewpoint Vista ERP database."
 QUESTIONS = ["What is APTH?", "List the open jobs of JC company 1: Job and Description.", "Hi",
              "Which table holds the payment status of AP invoices, and in which column?", "What is the key of JCJM?"]
@@ -16,13 +15,10 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def backend(request: pytest.FixtureRequest):
+def backend(tiny_folder: Path):
     from vgpt2_ext.backends.hf import HFBackend
 
-    model = REPO / "models" / "tiny-qwen2"
-    if not (model / "config.json").is_file():
-        model = request.getfixturevalue("tiny_model_dir")
-    return HFBackend({"model_name_or_path": str(model), "template": "qwen", "finetuning_type": "full",
+    return HFBackend({"model_name_or_path": str(tiny_folder), "template": "qwen", "finetuning_type": "full",
                       "default_system": SYSTEM}, batch_size=3)
 
 
@@ -35,17 +31,6 @@ def test_batched_greedy_answers_equal_llamafactorys_own_chat(backend) -> None:
     batched = backend.generate(conversations(), max_new_tokens=8)
     single = [backend.chat_one(conversation, max_new_tokens=8) for conversation in conversations()]
     assert [found[0] for found in batched] == single
-
-
-def test_left_padding_leaves_each_prompts_next_token_distribution_unchanged(backend) -> None:
-    import torch
-
-    with torch.inference_mode():
-        padded = backend.model(**backend.batch_inputs(conversations())).logits[:, -1]
-        alone = torch.cat([backend.model(**backend.batch_inputs([c])).logits[:, -1] for c in conversations()])
-    assert backend.batch_inputs(conversations())["attention_mask"].min() == 0  # the batch really is padded
-    torch.testing.assert_close(padded, alone, atol=1e-4, rtol=1e-4)
-    assert not torch.allclose(alone[0], alone[1])  # different prompts, different distributions
 
 
 def test_the_prompt_is_llamafactorys_template_with_the_system_turn(backend) -> None:
