@@ -69,8 +69,9 @@ def test_two_workers_write_the_same_files_as_one(audit, mixed, tmp_path):
 def test_a_registered_dataset_is_audited_by_name_in_its_own_columns(audit, tmp_path, read_jsonl):
     out = tmp_path / "out"
     out.mkdir()
-    (out / "mine.jsonl").write_text(json.dumps({"q": "List AP invoices.", "a": "```sql\nSELECT APRef FROM APTH "
-                                                "WITH (NOLOCK) WHERE Co = 1\n```"}) + "\n")
+    (out / "mine.jsonl").write_text(json.dumps({"q": "List AP invoices of company 1.",
+                                                "a": "```sql\nSELECT APRef FROM APTH WITH (NOLOCK) WHERE Co = 1\n```"})
+                                    + "\n")
     entry = {"file_name": "mine.jsonl", "columns": {"prompt": "q", "response": "a"}}
     (out / "dataset_info.json").write_text(json.dumps({"mine": entry}))
     assert audit("mine", "--repair")[0] == 0

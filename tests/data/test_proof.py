@@ -7,7 +7,7 @@ import json
 import pytest
 import yaml
 
-from vgpt2_ext.catalog import SAMPLE_CATALOG
+from vgpt2_ext.catalog import SAMPLE_CATALOG, load_catalog
 from vgpt2_ext.data.example import Example
 from vgpt2_ext.data.proof import REASONS
 from vgpt2_ext.data.prover import Prover
@@ -61,3 +61,18 @@ def test_a_planted_bad_seed_apth_status_is_rejected_with_its_reason(tmp_path, bu
     assert any("planted_apth_status" in text and "Status" in text for text in rejected["examples"])
     rows = (tmp_path / "out" / "vgpt2_sft.jsonl").read_text(encoding="utf-8").splitlines()
     assert rows and not any("APTH.Status" in json.loads(line)["conversations"][2]["value"] for line in rows)
+
+
+@pytest.mark.parametrize(("answer", "reject"), [
+    ("PRTH has 15 columns: PRCo, PRGroup, PREndDate ...", "false_fact"),  # the sample's count, not Vista's
+    ("PRTH has 64 columns: PRCo, PRGroup, PREndDate ...", None),
+    ("Vista has no JCCO table; job cost company settings are not stored.", "prose_false_denial"),  # bJCCO exists
+    ("Job cost company settings are in JCCO, one row per JC company.", None),
+])
+def test_on_real_vista_a_false_count_and_a_denied_real_object_are_rejected(answer, reject):
+    """The issue's two prose faults on the default catalog (real Vista): a column count that is the trimmed
+    sample's, and a denial of an object real Vista has; their true twins pass."""
+    example = Example("schema_knowledge", "seed:planted", "t", "Tell me about PRTH and JCCO.", answer)
+    with Prover(load_catalog(None), 1) as prover:
+        proof = prover.prove([example])[0]
+    assert (proof.rejection.reason if proof.rejection else None) == reject, proof.rejection

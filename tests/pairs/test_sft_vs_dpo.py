@@ -26,7 +26,7 @@ def test_the_dpo_report_compares_with_the_sft_report_of_the_same_folder(in_repo,
     first = validate(folder, sft)
     assert "baseline" not in first and (folder / "report-sft.json").is_file()
     report = validate(folder, dpo)
-    assert "comparing with the SFT report" in capsys.readouterr().out
+    assert "comparing with the sft report" in capsys.readouterr().out
     comparison = report["baseline"]
     assert (comparison["label"], comparison["now"]) == ("sft", "dpo")
     overall = comparison["rows"][0]

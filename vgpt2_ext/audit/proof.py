@@ -9,9 +9,9 @@ every failure comes back with the names it is about and the closest real ones.
   keeps the house style, executes in the sandbox. The SQL a question quotes (an error-correction answer may
   repeat the broken query) is not the answer's own, as in the judge.
 
-Our own answers write literals; other datasets write variables (`WHERE APCo = @APCo`), which the sandbox
-refuses. `BoundSandbox` binds each to a sample value of the type of the column it is compared with, so such a
-query executes: the proof is that it runs, not which rows it returns (there is no gold query to compare with).
+Datasets write variables (`WHERE APCo = @APCo`), which the sandbox refuses; the SQL proof binds each to a sample
+value of the type of the column it is compared with (`sql.binding.bind_samples`), so such a query executes: the
+proof is that it runs, not which rows it returns (there is no gold query to compare with).
 """
 
 from __future__ import annotations
@@ -25,18 +25,13 @@ from vgpt2_ext.data.example import Example
 from vgpt2_ext.data.proof import ExampleProof, SQLProof, prove_example, prove_sql
 from vgpt2_ext.judge import Case
 from vgpt2_ext.judge.evidence import Evidence
-from vgpt2_ext.sql.analysis import analyze
-from vgpt2_ext.sql.binding import bind, variables
 from vgpt2_ext.sql.extract import extract_sql
 from vgpt2_ext.sql.grounding import Unknown, column_suggestions, object_suggestions
 
 if TYPE_CHECKING:
-    from vgpt2_ext.catalog import Catalog, Column
-    from vgpt2_ext.sandbox import Result, Sandbox
+    from vgpt2_ext.catalog import Catalog
+    from vgpt2_ext.sandbox import Sandbox
 
-# a sample literal per SQL type family, for binding variables: company 1 and the month 2025-06 exist in the sandbox
-SAMPLES = (("int", "1"), ("numeric", "1"), ("decimal", "1"), ("money", "1"), ("float", "1"), ("real", "1"),
-           ("bit", "1"), ("date", "2025-06-01"), ("time", "2025-06-01"))
 # the category a row without one is proven under: none of the demands a category adds (a query for the SQL
 # categories, the judge's refusal check for hallucination) applies, unless its prose refuses an object
 UNKNOWN_CATEGORY = "schema_knowledge"
@@ -77,39 +72,13 @@ def prove_prose(example: Example, catalog: Catalog) -> ExampleProof:
     return prove_example(example, catalog)
 
 
-class BoundSandbox:
-    """A sandbox whose `run` binds the query's `@variables` to sample values first (see the module doc)."""
-
-    def __init__(self, sandbox: Sandbox, catalog: Catalog) -> None:
-        self.sandbox, self.catalog = sandbox, catalog
-
-    def run(self, sql: str) -> Result:
-        names = variables(sql)
-        if names:
-            sql = bind(sql, {name: "1" for name in names} | _typed_samples(sql, self.catalog))
-        return self.sandbox.run(sql)
-
-
-def _typed_samples(sql: str, catalog: Catalog) -> dict[str, str]:
-    """A sample per variable compared with a catalog column (`APCo = @APCo` -> 1, `Mth >= @Month` -> a date)."""
-    return {found.value[1:]: _sample(catalog.column(*found.column.split(".", 1)))
-            for found in analyze(sql, catalog).filters if found.value.startswith("@") and "." in found.column}
-
-
-def _sample(column: Column | None) -> str:
-    kind = (column.sql_type or "").lower() if column is not None else ""
-    if not kind:
-        return "1"  # an untyped (report view) or unknown column: a number reads as most types
-    return next((value for family, value in SAMPLES if family in kind), "A")
-
-
 class RowProver:
     """Proves answers against one catalog and sandbox; a SQL text is proven (and repaired) once, a missing
     name's closest real names are looked up once."""
 
     def __init__(self, catalog: Catalog, sandbox: Sandbox) -> None:
         self.catalog = catalog
-        self.sandbox = BoundSandbox(sandbox, catalog)
+        self.sandbox = sandbox
         self._sql: dict[str, SQLProof] = {}
         self._closest: dict[str, tuple[str, ...]] = {}
         self._repairs: dict[str, Repair | None] = {}
@@ -129,7 +98,7 @@ class RowProver:
 
     def sql(self, sql: str) -> SQLProof:
         if sql not in self._sql:
-            self._sql[sql] = prove_sql(sql, self.catalog, self.sandbox)  # type: ignore[arg-type]
+            self._sql[sql] = prove_sql(sql, self.catalog, self.sandbox)
         return self._sql[sql]
 
     def repair(self, sql: str) -> Repair | None:

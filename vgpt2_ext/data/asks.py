@@ -24,10 +24,13 @@ from vgpt2_ext.sql.extract import extract_sql
 from vgpt2_ext.sql.parse import tokenize
 
 _FENCE = re.compile(r"```.*?(```|$)", re.S)
+_COUNT = (r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|twenty-five|fifty|"
+          r"a hundred|one hundred|a dozen)")  # "list five invoices" asks for five as "list 5 invoices" does
 _LIMIT_WORDS = re.compile(
-    r"\b(?:top|first|largest|biggest|highest|lowest|smallest|latest|newest|oldest|earliest|most recent|"
-    r"last \d+|most|least|sample|a few|\d+ (?:rows|records|lines|entries)|limit|"
-    r"(?:show|list|give|get|pull|return|fetch)(?: me)?(?: the)? \d+)\b", re.I)
+    rf"\b(?:top|first|largest|biggest|highest|lowest|smallest|latest|newest|oldest|earliest|most recent|"
+    rf"last {_COUNT}(?! (?:days?|weeks?|months?|quarters?|years?)\b)|most|least|sample|a few|"
+    rf"{_COUNT} (?:rows|records|lines|entries)|limit|"
+    rf"(?:show|list|give|get|pull|return|fetch)(?: me)?(?: the)? {_COUNT})\b", re.I)
 _COMPANY = re.compile(r"\b(?:[A-Z]{2}Co|Co|co|[Cc]ompany(?:I[Dd])?)\b\.?\s*(?:=\s*|number\s+|no\.?\s*|#\s*)?(\d+)\b")
 _WORD = re.compile(r"'[^']*'|\"[^\"]*\"|[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?|\d[\d\-:./,]*|\S")
 _ALPHA = re.compile(r"[a-z]+")

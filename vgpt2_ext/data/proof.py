@@ -14,7 +14,7 @@ paraphrases):
   the question states that company (else the `@APCo`-style parameter), no company column in the select list
   that the filter already fixes unless the question lists it, and exactly the columns a question lists. It
   also returns the SQL texts the answer (and every earlier turn) holds, for `prove_sql`, which binds the
-  company parameters before running.
+  query's parameters to sample values of their columns' types before running (`sql.binding.bind_samples`).
 
 A failed proof is a `Rejection` with a stable reason code (`REASONS`) and a one-line detail; the build counts
 them, never drops a candidate silently.
@@ -22,7 +22,6 @@ them, never drops a candidate silently.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -34,7 +33,7 @@ from vgpt2_ext.judge import Case, Expect, judge
 from vgpt2_ext.judge.facts import false_facts
 from vgpt2_ext.judge.prose import Reading, read_prose
 from vgpt2_ext.sql.analysis import analyze
-from vgpt2_ext.sql.binding import variables
+from vgpt2_ext.sql.binding import bind_samples
 from vgpt2_ext.sql.extract import extract_sql
 from vgpt2_ext.sql.grounding import Unknown, ground
 from vgpt2_ext.sql.model import Analysis
@@ -119,19 +118,10 @@ def prove_sql(sql: str, catalog: Catalog, sandbox: Sandbox) -> SQLProof:
     if violations:
         return SQLProof(Rejection(f"style_{violations[0].rule}", "; ".join(v.message for v in violations)))
     try:
-        sandbox.run(bind_companies(sql))
+        sandbox.run(bind_samples(sql, catalog))
     except VGPT2Error as error:
         return SQLProof(Rejection("sql_execution", str(error)))
     return SQLProof(None, analysis.tables)
-
-
-def bind_companies(sql: str) -> str:
-    """`sql` with the `@variables` its syntax tree holds bound to company 1, so a query written for the `@APCo`
-    parameter runs where only self-contained SQL may (the sandbox). The tree names the variables; their text is
-    replaced in place, so the bound query is the query as written."""
-    for name in variables(sql):
-        sql = re.sub(rf"(?<![\w@])@{re.escape(name)}(?!\w)", "1", sql)
-    return sql
 
 
 def prove_example(example: Example, catalog: Catalog) -> ExampleProof:

@@ -13,10 +13,10 @@ from __future__ import annotations
 from dataclasses import replace
 
 from vgpt2_ext.catalog import Catalog
-from vgpt2_ext.data.proof import bind_companies
 from vgpt2_ext.judge import Case, Expect
 from vgpt2_ext.judge.evidence import Evidence, Query
 from vgpt2_ext.pairs.rows import SftRow
+from vgpt2_ext.sql.binding import bind_samples
 
 
 def case_for(row: SftRow, catalog: Catalog) -> Case | None:
@@ -33,7 +33,7 @@ def case_for(row: SftRow, catalog: Catalog) -> Case | None:
     filters = tuple(dict.fromkeys(f.column for f in found.filters if f.clause == "where" and f.conjunctive))
     expect = Expect(tables=found.tables, joins=tuple(dict.fromkeys(str(pair) for pair in found.joins)),
                     filters=filters)
-    return replace(bare, gold_sql=(bind_companies(query.sql),), expect=expect)  # `@APCo` -> 1: gold runs
+    return replace(bare, gold_sql=(bind_samples(query.sql, catalog),), expect=expect)  # `@APCo` -> 1: gold runs
 
 
 def gold_query(answer: str, case: Case, catalog: Catalog) -> Query | None:

@@ -55,10 +55,11 @@ def mining_items(found: Material, count: int, seed: int) -> list[tuple[SftRow, C
 
 
 def recorded_items(found: Material, samples: Mapping[str, list[str]], stats: MineStats) -> list:
-    """The rows recorded samples answer, in the material's order; ids the rows lack are listed in `stats`."""
-    known = {row.id for row, _ in found.items}
-    stats.unknown_ids = sorted(set(samples) - known)
-    return [(row, case) for row, case in found.items if row.id in samples]
+    """The rows recorded samples answer, in the file's order (the order they were drawn in, so re-mining writes
+    the pairs a live build wrote, byte for byte); ids the rows lack are listed in `stats`."""
+    known = {row.id: (row, case) for row, case in found.items}
+    stats.unknown_ids = sorted(set(samples) - set(known))
+    return [known[row_id] for row_id in samples if row_id in known]
 
 
 def sample(generate: Callable, items: Items, k: int, temperature: float, max_new_tokens: int,

@@ -1,6 +1,11 @@
 """Binding T-SQL variables (`@APCo`) to values, so a house-style query can run where only
 self-contained SQL may (the sandbox refuses variables).
 
+`bind_samples` binds every variable of a query to a sample of the type of the column it is compared with
+(`APCo = @APCo` -> 1, `Mth >= @Month` -> a date; company 1 and the month 2025-06 exist in the sandbox), else to
+1: what the data proof, the audit and a pair's gold query run, where the proof is that the query runs, not which
+rows it returns. (The judge binds a judged answer from its gold query's literals first: `judge.variables`.)
+
 >>> bind("SELECT Name FROM HQCO WHERE HQCo = @HQCo AND Name LIKE @Name", {"hqco": "1", "Name": "A%"})
 "SELECT Name FROM HQCO WHERE HQCo = 1 AND Name LIKE 'A%'"
 """
@@ -8,11 +13,19 @@ self-contained SQL may (the sandbox refuses variables).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from sqlglot import exp
 
 from vgpt2_ext.errors import SQLAnalysisError
 from vgpt2_ext.sql.parse import DIALECT, parse_tsql
+
+if TYPE_CHECKING:
+    from vgpt2_ext.catalog import Catalog, Column
+
+# a sample literal per SQL type family (the first family the column's type contains)
+SAMPLES = (("int", "1"), ("numeric", "1"), ("decimal", "1"), ("money", "1"), ("float", "1"), ("real", "1"),
+           ("bit", "1"), ("date", "2025-06-01"), ("time", "2025-06-01"))
 
 
 def bind(sql: str, values: Mapping[str, str]) -> str:
@@ -45,3 +58,25 @@ def variables(sql: str) -> list[str]:
 def _literal(value: str) -> exp.Literal:
     numeric = value.strip().removeprefix("-").replace(".", "", 1).isdigit()
     return exp.Literal.number(value.strip()) if numeric else exp.Literal.string(value)
+
+
+def bind_samples(sql: str, catalog: Catalog) -> str:
+    """`sql` with every variable bound to a sample value (see the module docstring); `sql` as it is without any."""
+    names = variables(sql)
+    if not names:
+        return sql
+    return bind(sql, {name: "1" for name in names} | _typed_samples(sql, catalog))
+
+
+def _typed_samples(sql: str, catalog: Catalog) -> dict[str, str]:
+    from vgpt2_ext.sql.analysis import analyze
+
+    return {found.value[1:]: _sample(catalog.column(*found.column.split(".", 1)))
+            for found in analyze(sql, catalog).filters if found.value.startswith("@") and "." in found.column}
+
+
+def _sample(column: Column | None) -> str:
+    kind = (column.sql_type or "").lower() if column is not None else ""
+    if not kind:
+        return "1"  # an untyped (report view) or unknown column: a number reads as most types
+    return next((value for family, value in SAMPLES if family in kind), "A")
