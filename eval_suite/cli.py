@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+from collections.abc import Sequence
 from pathlib import Path
 
 from rich.console import Console
@@ -164,7 +165,7 @@ def _progress(console: Console) -> Progress:
                     console=console, transient=True)
 
 
-def _summary_table(summary, baseline: dict | None, earlier: list[dict]) -> Table:
+def _summary_table(summary, baseline: dict | None, earlier: Sequence[dict] = ()) -> Table:
     from eval_suite.report import MARKS, TITLES, points
 
     table = Table(title=f"validation: overall {summary.overall:.2f} · {summary.passed}/{summary.total} passed "

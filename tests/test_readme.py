@@ -29,7 +29,9 @@ NOT_RUN = {
     "make test": "is this test suite",
     "make data": "a full build of 6,000 examples, minutes on 2 cores (tests/data builds small ones)",
     'make data ARGS="vgpt2.data.examples=20000 vgpt2.data.mix.hallucination=0.3"': "a 20,000-example build",
-    "make data CATALOG=../shared/fixtures/vista": "a full build on the real export (tests/data builds it small)",
+    "make data CATALOG=path/to/your/export": "needs a schema export of the user's own (tests/data builds on others)",
+    "vgpt2 data audit my_sft --format auto": "needs a dataset of the user's own registered as `my_sft` "
+                                             "(tests/audit/test_cli.py audits a registered dataset by name)",
     "make dpo": "trains",
     'make pairs ARGS="vgpt2.pairs.synthetic=3000 vgpt2.pairs.prompts=512"': "needs a trained SFT stage",
     'make dpo ARGS="pref_beta=0.2 num_train_epochs=2"': "trains",

@@ -98,8 +98,9 @@ PATTERNS: tuple[Pattern, ...] = (
     Pattern("key", rf"^{KEY_WORD} (?:: |is |are )+(?:\( )?(?P<cols>{LIST}|{NO_KEY})"),  # the table of the context
     Pattern("join", rf"{LINK_VERB} (?:the )?(?P<a>{M}){TABLE_WORD} (?:to|and|with) (?:the )?(?P<b>{M}){TABLE_WORD} "
                     rf"(?:on|by|using|through|via) (?:the )?(?:columns? )?(?:\( )?(?P<cols>{LIST})"),
-    Pattern("join", rf"(?<!= )(?P<cols>{LIST}) (?:(?![MQ]\d)\S+ ){{0,5}}?{LINK_VERB} (?:the )?(?P<a>{M}){TABLE_WORD} "
-                    rf"(?:to|and|with) (?:the )?(?P<b>{M})"),
+    # (the words between the columns and the verb stay in one clause: `...; join A to B` starts another claim)
+    Pattern("join", rf"(?<!= )(?P<cols>{LIST}) (?:(?![MQ]\d)[^\s;]+ ){{0,5}}?{LINK_VERB} (?:the )?(?P<a>{M})"
+                    rf"{TABLE_WORD} (?:to|and|with) (?:the )?(?P<b>{M})"),
     Pattern("pairs", rf"(?P<a>{M}) = (?P<b>{M})"),  # each `A.x = B.y` in prose: a pair of the join path
     # `A.x = B.x and ... links A to B`: the whole path
     Pattern("whole", rf"(?P<list>{M} = {M}(?: (?:and|,|, and) {M} = {M})*) {LINK_VERB} (?:the )?(?P<a>{M})"

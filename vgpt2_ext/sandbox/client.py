@@ -222,8 +222,8 @@ def _start(catalog: Catalog, seed: int, rows: int, limits: Limits) -> _Process:
 def _hand_over(end: Connection, payload: bytes) -> None:
     try:
         end.send_bytes(payload)
-    except OSError:
-        pass  # the worker died before reading it: `_ready` reports why
+    except (OSError, TypeError, ValueError):
+        pass  # the worker died before reading it (`_ready` reports why), or the caller closed the sandbox first
 
 
 def _ready(process: _Process) -> None:
