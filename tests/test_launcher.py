@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 import yaml
 
+from vgpt2_ext.atomic import sha256_file
 from vgpt2_ext.cli import main
 from vgpt2_ext.errors import VGPT2Error
 from vgpt2_ext.launcher import prepare_train
-from vgpt2_ext.manifest import sha256_file
 from vgpt2_ext.stages import trained_model
 
 REPO = Path(__file__).resolve().parents[1]

@@ -115,7 +115,7 @@ class FileSet:
     def commit(self) -> None:
         """Rename every staged file into place, remove the removed ones, then write the manifest: the name and
         SHA-256 of every file of the set, plus `facts`."""
-        files = {name: _digest(tmp) for name, tmp in self._staged.items() if name not in self._untracked}
+        files = {name: sha256_file(tmp) for name, tmp in self._staged.items() if name not in self._untracked}
         manifest = json.dumps({"files": files, **self.facts}, indent=2, sort_keys=True) + "\n"
         held = _hold_signals()
         try:
@@ -151,17 +151,15 @@ def check_set(folder: str | Path, manifest: str) -> tuple[dict | None, str | Non
         target = Path(folder) / name
         if not target.is_file():
             return data, f"`{target}` is missing"
-        if _digest(target) != digest:
+        if sha256_file(target) != digest:
             return data, f"`{target}` is not the file the last build wrote (an interrupted build, or edited)"
     return data, None
 
 
-def _digest(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+def sha256_file(path: str | Path) -> str:
+    """The SHA-256 of a file's bytes, read in blocks (a dataset, a wheel, a model shard)."""
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 _HELD = {signal.SIGINT, signal.SIGTERM}

