@@ -172,10 +172,19 @@ def convert(gguf: Path, spec: WheelModel, out: Path, provenance: dict, dtype: st
 
 def save_folder(out: Path, model, tokenizer, provenance_file: str, facts: dict) -> None:
     """Model, tokenizer and a provenance JSON into `out`, replaced as a whole (the tiny model is saved so too)."""
-    with replaced_dir(out) as staging:
-        model.save_pretrained(staging)
-        tokenizer.save_pretrained(staging)
-        (staging / provenance_file).write_text(json.dumps(facts, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    from transformers.utils import logging as hf_logging
+
+    bars = hf_logging.is_progress_bar_enabled()
+    hf_logging.disable_progress_bar()  # a "Writing model shards" bar for a shard or two is only noise
+    try:
+        with replaced_dir(out) as staging:
+            model.save_pretrained(staging)
+            tokenizer.save_pretrained(staging)
+            (staging / provenance_file).write_text(json.dumps(facts, indent=2, sort_keys=True) + "\n",
+                                                   encoding="utf-8")
+    finally:
+        if bars:
+            hf_logging.enable_progress_bar()
 
 
 def _fix_tokenizer(tokenizer, spec: WheelModel) -> None:
