@@ -1,4 +1,4 @@
-"""SFT data building throughput: candidates produced and examples validated per second, sample and real Vista.
+"""SFT data building throughput: candidates produced and examples validated per second, default and real Vista.
 
 Each run is a whole `make data` build minus the command line: the six builders, the proof of every candidate
 (prose reading, then each distinct SQL parsed, grounded, style-checked and executed in the sandbox), hygiene,
@@ -135,7 +135,8 @@ def main(argv: list[str] | None = None) -> int:
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, sorted(os.sched_getaffinity(0))[: GOAL["cores"]])
     old = export_revision(args.baseline) if args.baseline else None
-    catalogs = [measure("embedded sample", None, args.sample_examples, args.runs)] if args.sample_examples else []
+    catalogs = ([measure("embedded default (real Vista + overlay)", None, args.sample_examples, args.runs)]
+                if args.sample_examples else [])
     has_fixture = (Path(args.fixture) / "information_schema_columns.csv").is_file()
     if has_fixture:
         catalogs.append(measure("real Vista export", args.fixture, args.fixture_examples, args.runs))

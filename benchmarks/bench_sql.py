@@ -32,7 +32,7 @@ from rich.console import Console
 from rich.table import Table
 
 from vgpt2_ext.atomic import write_json, write_text
-from vgpt2_ext.catalog import Catalog, CatalogObject, Relationship, load_catalog
+from vgpt2_ext.catalog import SAMPLE_CATALOG, Catalog, CatalogObject, Relationship, load_catalog
 from vgpt2_ext.sandbox import Engine, RunError, Sandbox, database
 from vgpt2_ext.sandbox.values import COMPANIES, MONTHS
 
@@ -214,7 +214,7 @@ def measure_builds(catalog: Catalog, runs: int, first_query: str) -> dict:
 
 
 def measure(runs: int, count: int, fixture: Path | None) -> dict:
-    catalogs = {"sample": load_catalog()}
+    catalogs = {"sample": load_catalog(SAMPLE_CATALOG)}
     if fixture and (fixture / "information_schema_columns.csv").is_file():
         catalogs["vista"] = load_catalog(fixture)
     first = "SELECT TOP 10 APCo, Vendor, InvTotal FROM APTH WITH (NOLOCK) WHERE APCo = 1"
