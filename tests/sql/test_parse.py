@@ -2,8 +2,9 @@ from __future__ import annotations
 
 import pytest
 
+from vgpt2_ext.catalog import load_catalog
 from vgpt2_ext.errors import SQLAnalysisError
-from vgpt2_ext.sql import incomplete, parse_any, parse_tsql, tokenize
+from vgpt2_ext.sql import analyze, incomplete, parse_any, parse_tsql, tokenize
 
 
 def test_parse_tsql_returns_every_statement() -> None:
@@ -36,8 +37,11 @@ def test_tokens_keep_their_offsets_in_the_text() -> None:
     assert [sql[t.start:t.end + 1] for t in tokenize(sql)] == ["SELECT", "TOP", "5", "[Name]", "FROM", "APVM"]
 
 
-def test_a_fresh_parse_is_the_callers_own_and_the_shared_one_is_reused() -> None:
+def test_the_shared_parse_is_reused_and_analysis_leaves_it_as_parsed() -> None:
     sql = "SELECT Name FROM APVM WHERE VendorGroup = 1"
-    assert parse_tsql(sql)[0] is parse_tsql(sql)[0]
-    assert parse_any(sql, fresh=True)[1][0] is not parse_tsql(sql)[0]
-    assert parse_any(sql, fresh=True)[1][0] == parse_tsql(sql)[0]
+    shared = parse_tsql(sql)[0]
+    before = shared.sql("tsql")
+    assert parse_any(sql)[1][0] is shared
+    analyze(sql, load_catalog())  # resolving qualifies and lower-cases columns: on its own copy
+    assert parse_tsql(sql)[0] is shared
+    assert shared.sql("tsql") == before

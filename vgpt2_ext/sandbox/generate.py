@@ -17,7 +17,7 @@ import random
 from collections import defaultdict
 
 from vgpt2_ext.sandbox.plan import Link, TableSpec
-from vgpt2_ext.sandbox.values import NULL_SHARE, draw, nth
+from vgpt2_ext.sandbox.values import COMPANY_DOMAINS, NULL_SHARE, draw, nth
 
 Row = tuple[object, ...]
 _UNSET = object()
@@ -50,6 +50,7 @@ class _Builder:
         self.indexes: dict[tuple, dict[Row, list[Row]]] = {}
         self.code_order = {i: rng.sample(range(len(c.codes)), len(c.codes))
                            for i, c in enumerate(spec.columns) if c.codes}
+        self.company_columns = [i for i, c in enumerate(spec.columns) if c.is_company]
 
     def attempt(self) -> object:
         """A new row, None if it had to be dropped, or _EXHAUSTED."""
@@ -119,8 +120,7 @@ class _Builder:
         first = self.spec.company
         if first is not None and row[first] not in (_UNSET, None):
             return row[first]
-        filled = (row[i] for i, c in enumerate(self.spec.columns) if c.is_company)
-        return next((value for value in filled if value not in (_UNSET, None)), None)
+        return next((row[i] for i in self.company_columns if row[i] not in (_UNSET, None)), None)
 
     # -- pass 2: unique keys -----------------------------------------------------------------------
     def _number_keys(self, row: list[object]) -> object:
@@ -148,7 +148,7 @@ class _Builder:
         for i, column in enumerate(self.spec.columns):
             if row[i] is not _UNSET and (row[i] is not None or column.nullable):
                 continue
-            free_null = column.nullable and not column.codes and column.domain not in ("bcompany", "bgroup")
+            free_null = column.nullable and not column.codes and column.domain not in COMPANY_DOMAINS
             row[i] = None if free_null and self.rng.random() < NULL_SHARE else self._value(i, row)
 
     def _value(self, i: int, row: list[object]) -> object:
@@ -157,4 +157,4 @@ class _Builder:
         if column.codes:
             order = self.code_order[i]
             return column.codes[order[len(self.rows) % len(order)]]
-        return draw(column, self.rng, self._company(row))
+        return draw(column, self.rng, self._company(row) if column.domain in COMPANY_DOMAINS else None)

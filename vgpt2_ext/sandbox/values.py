@@ -183,6 +183,9 @@ def group_of(company: object) -> int:
     return GROUPS[0] if isinstance(company, int) and company <= 2 else GROUPS[-1]
 
 
+COMPANY_DOMAINS = ("bcompany", "bgroup")  # the domains whose value follows the row's company (`draw`)
+
+
 def draw(spec: ColumnSpec, rng: random.Random, company: object = None) -> object:
     """A random value for a free column; `company` is the row's company, if known (for company and group
     columns). Codes and NULLs are the caller's business."""

@@ -16,9 +16,10 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from sqlglot import exp
+from sqlglot.tokens import TokenType
 
 from vgpt2_ext.errors import SQLAnalysisError
-from vgpt2_ext.sql.parse import DIALECT, parse_tsql
+from vgpt2_ext.sql.parse import parse_tsql, tokenize
 
 if TYPE_CHECKING:
     from vgpt2_ext.catalog import Catalog, Column
@@ -30,20 +31,25 @@ SAMPLES = (("int", "1"), ("numeric", "1"), ("decimal", "1"), ("money", "1"), ("f
 
 def bind(sql: str, values: Mapping[str, str]) -> str:
     """`sql` with each `@name` in `values` (any case, `@` optional) replaced by its value as a literal:
-    a number when the value reads as one, else a string. Unbound variables are left as they are."""
+    a number when the value reads as one, else a string. Unbound variables are left as they are.
+
+    The text is changed token by token (a string or a bracketed name that holds `@name` is one token, and
+    `@@ROWCOUNT` is no variable), so the rest of the query stays as written and costs no regeneration."""
     wanted = {name.lstrip("@").lower(): value for name, value in values.items()}
     unused = [name.lstrip("@") for name in values if name.lstrip("@").lower() not in
               {known.lower() for known in variables(sql)}]
     if unused:
         raise SQLAnalysisError(f"no variable {', '.join(f'`@{name}`' for name in unused)} in the SQL to bind "
                                f"(it uses {', '.join(f'`@{name}`' for name in variables(sql)) or 'none'})")
-
-    def substitute(node: exp.Expression) -> exp.Expression:
-        if isinstance(node, exp.Parameter) and node.name.lower() in wanted:
-            return _literal(wanted[node.name.lower()])
-        return node
-
-    return ";\n".join(statement.transform(substitute).sql(DIALECT) for statement in parse_tsql(sql))
+    pieces, done = [], 0
+    tokens = tokenize(sql)
+    for before, at, name in zip([None, *tokens], tokens, tokens[1:]):
+        if (at.token_type == TokenType.PARAMETER and name.start == at.end + 1 and name.text.lower() in wanted
+                and not (before is not None and before.token_type == TokenType.PARAMETER
+                         and before.end + 1 == at.start)):
+            pieces += [sql[done:at.start], _literal(wanted[name.text.lower()])]
+            done = name.end + 1
+    return "".join(pieces) + sql[done:]
 
 
 def variables(sql: str) -> list[str]:
@@ -55,9 +61,11 @@ def variables(sql: str) -> list[str]:
     return list(first.values())
 
 
-def _literal(value: str) -> exp.Literal:
-    numeric = value.strip().removeprefix("-").replace(".", "", 1).isdigit()
-    return exp.Literal.number(value.strip()) if numeric else exp.Literal.string(value)
+def _literal(value: str) -> str:
+    number = value.strip()
+    if number.removeprefix("-").replace(".", "", 1).isdigit():
+        return f"({number})" if number.startswith("-") else number  # `x -@a` must not become a `--` comment
+    return "'" + value.replace("'", "''") + "'"
 
 
 def bind_samples(sql: str, catalog: Catalog) -> str:

@@ -59,20 +59,17 @@ def parse_tsql(sql: str) -> list[exp.Expression]:
     return list(_parse(sql, DIALECT))
 
 
-def parse_any(sql: str, *, fresh: bool = False) -> tuple[str, list[exp.Expression]]:
+def parse_any(sql: str) -> tuple[str, list[exp.Expression]]:
     """(dialect, statements): T-SQL when it reads the text, else the first fallback dialect that does.
 
-    Raises the T-SQL error when no dialect reads it. Trees are shared by the cache, as in `parse_tsql`,
-    unless `fresh`: then they are new, the caller's to change, and nothing is cached (a caller that caches
-    its own results keeps the parse cache from holding trees nobody will ask for again).
+    Raises the T-SQL error when no dialect reads it. Trees are shared by the cache, as in `parse_tsql`.
     """
-    parse = _parse_uncached if fresh else _parse
     try:
-        return DIALECT, list(parse(sql, DIALECT))
+        return DIALECT, list(_parse(sql, DIALECT))
     except SQLAnalysisError as tsql_error:
         for dialect in FALLBACK_DIALECTS:
             try:
-                return dialect, list(parse(sql, dialect))
+                return dialect, list(_parse(sql, dialect))
             except SQLAnalysisError:
                 continue
         raise tsql_error from None
