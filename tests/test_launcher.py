@@ -15,7 +15,6 @@ from vgpt2_ext.atomic import sha256_file
 from vgpt2_ext.cli import main
 from vgpt2_ext.errors import VGPT2Error
 from vgpt2_ext.launcher import prepare_train
-from vgpt2_ext.stages import trained_model
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -129,58 +128,3 @@ def test_sft_trains_then_refuses_resumes_and_overwrites(in_repo, tiny_overrides,
     assert main(["train", "--overwrite", "sft", *tiny_overrides]) == 0
     assert _state(folder)["global_step"] == 4 and not (folder / "checkpoint-6").exists()
     assert json.loads((folder / "manifest.json").read_text())["mode"] == "overwrite"
-
-
-def _datasets_with_pairs(sft_dataset_dir: Path, tmp_path: Path) -> Path:
-    """A copy of the test SFT datasets plus a small `vgpt2_dpo` ranking dataset (the pairs build makes the
-    real one)."""
-    data = tmp_path / "data"
-    shutil.copytree(sft_dataset_dir, data)
-    rows = [json.loads(line) for line in (data / "vgpt2_sft.jsonl").read_text().splitlines()][:6]
-    pairs = [{"conversations": row["conversations"][:2], "chosen": row["conversations"][2],
-              "rejected": {"from": "gpt", "value": "SELECT * FROM Invoice LIMIT 10"}} for row in rows]
-    (data / "vgpt2_dpo.jsonl").write_text("".join(json.dumps(pair) + "\n" for pair in pairs))
-    registry = json.loads((data / "dataset_info.json").read_text())
-    registry["vgpt2_dpo"] = {**registry["vgpt2_sft"], "file_name": "vgpt2_dpo.jsonl", "ranking": True,
-                             "columns": {"messages": "conversations", "chosen": "chosen", "rejected": "rejected"}}
-    (data / "dataset_info.json").write_text(json.dumps(registry))
-    return data
-
-
-METHODS = {
-    "full": [],
-    "lora": ["finetuning_type=lora", "lora_rank=8", "lora_alpha=16", "lora_target=all"],
-}
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("method", METHODS)
-def test_dpo_continues_from_sft_and_export_merges_the_run(in_repo, tiny_model_dir, sft_dataset_dir, tiny_overrides,
-                                                         tmp_path, method):
-    run = tmp_path / "run"
-    datasets = _datasets_with_pairs(sft_dataset_dir, tmp_path)
-    common = [*tiny_overrides, f"dataset_dir={datasets}", "learning_rate=1e-2", *METHODS[method]]
-    assert main(["train", "sft", *common]) == 0
-    assert main(["train", "dpo", *common, f"output_dir={run}/dpo", f"vgpt2.model_from={run}/sft"]) == 0
-
-    dpo = yaml.safe_load((run / "dpo" / "compiled.yaml").read_text())
-    if method == "lora":
-        assert (dpo["model_name_or_path"], dpo["adapter_name_or_path"]) == (str(tiny_model_dir), str(run / "sft"))
-        assert dpo["create_new_adapter"] is True and (run / "dpo" / "adapter_model.safetensors").is_file()
-        assert trained_model(run).adapters == (str(run / "sft"), str(run / "dpo"))
-    else:
-        assert dpo["model_name_or_path"] == str(run / "sft") and "adapter_name_or_path" not in dpo
-    history = [row for row in _state(run / "dpo")["log_history"] if "rewards/accuracies" in row]
-    assert history and all(math.isfinite(row["loss"]) for row in history)
-
-    export = tmp_path / "export"
-    assert main(["export", f"vgpt2.model_from={run}", f"export_dir={export}", "infer_dtype=float32"]) == 0
-    merged, base = _tensor(export, "q_proj.weight"), _tensor(tiny_model_dir, "q_proj.weight")
-    assert merged.shape == base.shape and (merged - base).abs().max() > 0  # SFT (and DPO) merged in
-
-
-def _tensor(folder: Path, name: str):
-    from safetensors.torch import load_file
-
-    weights = load_file(folder / "model.safetensors")
-    return next(weights[key].float() for key in sorted(weights) if key.endswith(name))

@@ -5,12 +5,14 @@ update the policy is the model DPO started from, so when the reference is that s
 of step 1 are exactly 0. Chained LoRA (the SFT adapter merged, a new zero-initialised adapter trained) and
 chained full fine-tuning (the SFT weights as the start and the reference) both give 0; resuming the SFT adapter
 without `create_new_adapter` gives the same policy but the bare base model as reference: non-zero rewards.
-Tiny model, 4 SFT steps at a high learning rate (so the SFT model differs from the base), 1 DPO step.
+Tiny model, 4 SFT steps at a high learning rate (so the SFT model differs from the base), 1 DPO step. The chained
+runs are then exported: the merged weights hold what SFT (and DPO) trained.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import shutil
 from pathlib import Path
 
@@ -19,6 +21,7 @@ import yaml
 
 from vgpt2_ext.cli import main
 from vgpt2_ext.pairs.pipeline import PairRun, run_build
+from vgpt2_ext.stages import trained_model
 
 from .conftest import settings
 
@@ -46,12 +49,29 @@ def dpo(common: list[str], out: Path, method: list[str], *chaining: str) -> tupl
     return yaml.safe_load((out / "compiled.yaml").read_text()), first
 
 
+def export(model_from: Path, out: Path) -> Path:
+    assert main(["export", f"vgpt2.model_from={model_from}", f"export_dir={out}", "infer_dtype=float32"]) == 0
+    return out
+
+
+def merged_differs_from_base(export_dir: Path, base: Path) -> bool:
+    from safetensors.torch import load_file
+
+    def q_proj(folder: Path):
+        weights = load_file(folder / "model.safetensors")
+        return next(weights[key].float() for key in sorted(weights) if key.endswith("q_proj.weight"))
+
+    merged, original = q_proj(export_dir), q_proj(base)
+    return merged.shape == original.shape and bool((merged - original).abs().max() > 0)
+
+
 @pytest.fixture(scope="module")
 def lora(common, tmp_path_factory) -> dict:
-    """A LoRA SFT stage, then one DPO step chained onto it and one resuming its adapter instead."""
+    """A LoRA SFT stage, then one DPO step chained onto it (exported) and one resuming its adapter instead."""
     run = tmp_path_factory.mktemp("lora")
     stage = sft(common, run, LORA)
-    return {"sft": stage, "chained": dpo(common, run / "dpo", LORA, f"vgpt2.model_from={stage}"),
+    chained = dpo(common, run / "dpo", LORA, f"vgpt2.model_from={stage}")
+    return {"sft": stage, "chained": chained, "export": export(run / "dpo", run / "export"),
             "resumed": dpo(common, run / "dpo-resumed", LORA, "vgpt2.model_from=null",
                            f"adapter_name_or_path={stage}", "create_new_adapter=false")}
 
@@ -62,9 +82,13 @@ def test_dpo_after_lora_sft_merges_it_and_starts_with_zero_rewards(lora, tiny_mo
     assert config["create_new_adapter"] is True and "ref_model" not in config
     assert first["step"] == 1 and first["rewards/chosen"] == 0.0 and first["rewards/rejected"] == 0.0
     assert first["logps/chosen"] < 0  # the log-probabilities are real; only their difference to the reference is 0
+    assert math.isfinite(first["loss"])
     folder = lora["sft"].parent / "dpo"
     summary = json.loads((folder / "summary.json").read_text())
     assert summary["metrics"]["rewards/chosen"]["first"] == 0.0 and (folder / "dpo_curves.png").is_file()
+    assert (folder / "adapter_model.safetensors").is_file()
+    assert trained_model(folder).adapters == (str(lora["sft"]), str(folder))  # what export and validate load
+    assert merged_differs_from_base(lora["export"], tiny_model_dir)
 
 
 def test_resuming_the_sft_adapter_makes_the_base_model_the_reference(lora):
@@ -75,8 +99,9 @@ def test_resuming_the_sft_adapter_makes_the_base_model_the_reference(lora):
     assert first["logps/chosen"] == pytest.approx(chained["logps/chosen"], rel=1e-4)
 
 
-def test_dpo_after_full_sft_starts_from_its_weights_with_zero_rewards(common, tmp_path):
+def test_dpo_after_full_sft_starts_from_its_weights_with_zero_rewards(common, tmp_path, tiny_model_dir):
     full = sft(common, tmp_path, ["finetuning_type=full"])
     config, first = dpo(common, tmp_path / "dpo", ["finetuning_type=full"], f"vgpt2.model_from={full}")
     assert config["model_name_or_path"] == str(full) and "adapter_name_or_path" not in config
     assert first["rewards/chosen"] == 0.0 and first["rewards/rejected"] == 0.0
+    assert merged_differs_from_base(export(tmp_path / "dpo", tmp_path / "export"), tiny_model_dir)
