@@ -85,12 +85,17 @@ def _label(ax: Any, y: float, value: float, text: str, colour: str) -> None:
         ax.text(value + 0.012, y, text, ha="left", va="center", fontsize=10, color="black", zorder=3, gid="value")
 
 
+MODEL_CHARS = 68  # of the model's path in the subtitle: with the scores before it, the line fits the figure
+
+
 def _title(fig: Any, data: dict) -> None:
     height = fig.get_figheight()
     fig.text(0.02, 1 - 0.38 / height, f"VGPT2 validation · run {data['run']} · stage {data['stage']}", fontsize=13,
              fontweight="bold", ha="left")
     model = str(data.get("model", ""))
-    model = model if len(model) <= 90 else "…" + model[-89:]
+    if len(model) > MODEL_CHARS:  # the base model's name starts it, the stages end it: the middle goes
+        half = (MODEL_CHARS - 1) // 2
+        model = model[:half] + "…" + model[-half:]
     fig.text(0.02, 1 - 0.68 / height, f"overall {data['overall']:.2f} · {data['passed']}/{data['total']} passed "
              f"({data['pass_rate']:.0%}) · model: {model}", fontsize=10, color="#424242", ha="left")
 

@@ -116,3 +116,17 @@ def test_validate_help_names_the_baseline_file_validation_writes(tmp_path: Path,
     assert (tmp_path / "saves" / "exp1" / "validation" / "report-sft.json").is_file()
     assert [p.name for p in paths] == ["report.md", "report.json", "report.png", "report.html", "responses.jsonl"]
     assert json.loads(paths[1].read_text())["stage"] == "sft"
+
+
+def test_a_long_model_path_keeps_the_subtitle_inside_the_chart(compared) -> None:
+    from matplotlib import pyplot as plt
+
+    model = "/home/someone/projects/vgpt2/models/smollm2-135m-instruct + adapters saves/quality/sft,saves/quality/dpo"
+    fig = chart_figure({**compared, "model": model})
+    try:
+        renderer, width = fig.canvas.get_renderer(), fig.bbox.width
+        subtitle = next(text for text in fig.texts if "model:" in text.get_text())
+        assert subtitle.get_window_extent(renderer).x1 <= width
+        assert "/home/someone" in subtitle.get_text() and subtitle.get_text().endswith("saves/quality/dpo")
+    finally:
+        plt.close(fig)

@@ -115,8 +115,9 @@ class Engine:
             else:
                 objects = [self.catalog.object(name) for name in names]
             self._check_columns(obj.name for obj in objects)
-            needed = [n for n in self.plan.requirements([self.plan.node_of(obj) for obj in objects])
-                      if n not in self._rows]
+            nodes = [self.plan.node_of(obj) for obj in objects]
+            built = all(node in self._rows for node in nodes)  # then so are their ancestors: no walk
+            needed = [] if built else [n for n in self.plan.requirements(nodes) if n not in self._rows]
             for node in needed:
                 if deadline is not None and time.monotonic() > deadline:
                     raise RunError("timeout", f"building the {len(needed)} tables the query reads took longer "
