@@ -61,7 +61,7 @@ def database(catalog, rows: dict[str, list[dict]]) -> duckdb.DuckDBPyConnection:
 
 def run(con: duckdb.DuckDBPyConnection, sql: str) -> list[tuple]:
     """The rows `sql` (T-SQL) returns, values made comparable (dates as ISO text, numbers as floats)."""
-    duck = to_duckdb(parse_tsql(sql)[-1], {})
+    duck = to_duckdb(parse_tsql(sql, cache=False)[-1], {})
     return [tuple(_plain(v) for v in row) for row in con.execute(duck).fetchall()]
 
 

@@ -22,8 +22,6 @@ import time
 import weakref
 from collections.abc import Callable, Iterable
 
-from sqlglot import exp
-
 from vgpt2_ext.catalog import Catalog, CatalogObject
 from vgpt2_ext.errors import SQLAnalysisError
 from vgpt2_ext.sandbox import database, guard
@@ -66,12 +64,12 @@ class Engine:
         limits = limits or self.limits
         with self._lock:
             try:
-                query, duck_sql = self._prepare(sql, limits, phase)
+                ordered, duck_sql = self._prepare(sql, limits, phase)
                 phase("execute", limits)
                 columns, rows = database.execute(self._con, self.watchdog, duck_sql, limits, self.limits.memory_mb)
             finally:
                 phase("done", limits)
-        return Result(columns, rows, is_ordered(query))
+        return Result(columns, rows, ordered)
 
     def translate(self, sql: str, *, limits: Limits | None = None, phase: Phase = _no_phase) -> str:
         """The DuckDB text `run` would execute for `sql`, after the same checks (to see what ran)."""
@@ -82,13 +80,13 @@ class Engine:
             finally:
                 phase("done", limits)
 
-    def _prepare(self, sql: str, limits: Limits, phase: Phase) -> tuple[exp.Query, str]:
+    def _prepare(self, sql: str, limits: Limits, phase: Phase) -> tuple[bool, str]:
         """Read and check the SQL (untrusted work: `prepare`), build what it reads (our own work: `build`),
         translate it (untrusted again: `translate`, on what is left of the prepare budget)."""
         phase("prepare", limits)
         check_size(sql, limits)
         try:
-            statements = parse_tsql(sql)
+            statements = parse_tsql(sql, cache=False)  # read once, then rewritten in place by `to_duckdb`
         except SQLAnalysisError as error:
             raise RunError("parse", str(error)) from None
         query = guard.single_query(statements)
@@ -98,9 +96,10 @@ class Engine:
         self.materialise(tables, limits=limits)
         kinds = self._column_kinds(tables)
         phase("translate", limits)
+        ordered = is_ordered(query)
         duck_sql = to_duckdb(query, kinds)
         guard.duckdb_select(duck_sql)
-        return query, duck_sql
+        return ordered, duck_sql
 
     # -- building ----------------------------------------------------------------------------------
     def materialise(self, names: Iterable[str] | None = None, *, limits: Limits | None = None) -> None:

@@ -43,8 +43,9 @@ _TYPE_MAP = {exp.DataType.Type.MONEY: "DECIMAL(19, 4)", exp.DataType.Type.SMALLM
 
 
 def to_duckdb(query: exp.Query, kinds: ColumnKinds) -> str:
-    """DuckDB text for `query` (left unchanged: parse trees are shared by the parse cache)."""
-    tree = _rewrite(query.copy(), _Typing(kinds))
+    """DuckDB text for `query`, which is rewritten in place: pass a tree of your own (`parse_tsql(sql,
+    cache=False)`), never one of the shared parse cache."""
+    tree = _rewrite(query, _Typing(kinds))
     return tree.sql(dialect="duckdb", identify=True, unsupported_level=ErrorLevel.IGNORE, copy=False)
 
 

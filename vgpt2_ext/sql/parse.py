@@ -51,12 +51,13 @@ class _NoCommandFallbackNotice(logging.Filter):
 logging.getLogger("sqlglot").addFilter(_NoCommandFallbackNotice())
 
 
-def parse_tsql(sql: str) -> list[exp.Expression]:
+def parse_tsql(sql: str, *, cache: bool = True) -> list[exp.Expression]:
     """The statements of `sql`, or SQLAnalysisError naming the line and column where parsing failed.
 
-    The returned trees are shared by the cache: copy one before changing it.
+    The returned trees are shared by the cache: copy one before changing it. With `cache=False` they are new
+    and the caller's to change, and nothing is cached (the sandbox reads each query once and rewrites it).
     """
-    return list(_parse(sql, DIALECT))
+    return list((_parse if cache else _parse_uncached)(sql, DIALECT))
 
 
 def parse_any(sql: str) -> tuple[str, list[exp.Expression]]:
