@@ -129,7 +129,8 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
-bench: $(STAMP)
+# The launcher benchmark trains on the default SFT data with the profile's model: both are made first when missing.
+bench: $(STAMP) $(SFT_DATA) $(MODEL_DEPS)
 	for script in $(filter-out $(QUALITY_BENCH),$(wildcard benchmarks/bench_*.py)); do $(BIN)/python "$$script"; done
 
 # The real-model pipeline (`make all` on PROFILE, smollm2-cpu unless given, into saves/quality/), timed stage by
