@@ -43,9 +43,10 @@ def analyze(sql: str, catalog: Catalog) -> Analysis:
 
 @per_catalog(maxsize=8192)
 def _analyze(catalog: Catalog, sql: str) -> Analysis:
-    dialect, shared = parse_any(sql)  # the parse most callers asked for already (asked_for, extraction)
-    statements = [statement.copy() for statement in shared]  # resolving qualifies columns in place; a copy
-    # costs a quarter of a parse
+    # the parse most callers asked for already (asked_for, extraction), copied: resolving qualifies columns in
+    # place, and a copy costs a quarter of a parse
+    dialect, shared = parse_any(sql)
+    statements = [statement.copy() for statement in shared]
     _require_select_lists(statements)
     slips = find_slips(sql, dialect, statements)
     resolved = [resolve_statement(statement, catalog) for statement in statements]
