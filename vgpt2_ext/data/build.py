@@ -92,9 +92,11 @@ def build_examples(catalog: Catalog, seeds: Seeds, settings: DataSettings, cases
                                     settings.decontam_sql_threshold)
     while batch := _next_batch(report, streams, settings):
         batch = _distinct(batch, report, dedup)
-        for start in range(0, len(batch), CHUNK):
-            chunk = batch[start:start + CHUNK]
-            for example, proof in zip(chunk, prover.prove(chunk)):
+        # every chunk is submitted at once: a proof does not depend on the screening of those before it, so the
+        # workers prove ahead while this process screens, in order
+        chunks = [batch[start:start + CHUNK] for start in range(0, len(batch), CHUNK)]
+        for chunk, proofs in [(chunk, prover.submit(chunk)) for chunk in chunks]:
+            for example, proof in zip(chunk, proofs()):
                 _screen(example, proof, report, dedup, decontaminator)
             if progress:
                 for category in CATEGORIES:

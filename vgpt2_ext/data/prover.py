@@ -15,7 +15,7 @@ import multiprocessing
 import os
 import zlib
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -118,18 +118,26 @@ class Prover:
 
     def prove(self, examples: Sequence[Example]) -> list[Proof]:
         """One proof per example, in order."""
+        return self.submit(examples)()
+
+    def submit(self, examples: Sequence[Example]) -> Callable[[], list[Proof]]:
+        """Start proving `examples`; calling the result waits for their proofs, in order. The workers go on
+        with what was submitted while this process does other work (screening the proofs of the chunk before)."""
         if not self._executors:
-            return _prove_all(examples)
+            return lambda: _prove_all(examples)
         shares: dict[int, list[int]] = defaultdict(list)
         for index, example in enumerate(examples):
             shares[zlib.crc32((example.anchor or example.intent).encode()) % self.workers].append(index)
         futures = {w: self._executors[w].submit(_prove_all, [examples[i] for i in indexes])
                    for w, indexes in shares.items()}
-        proofs: list[Proof | None] = [None] * len(examples)
-        for worker, indexes in shares.items():
-            for index, proof in zip(indexes, futures[worker].result()):
-                proofs[index] = proof
-        return proofs  # type: ignore[return-value]
+
+        def proofs() -> list[Proof]:
+            found: list[Proof | None] = [None] * len(examples)
+            for worker, indexes in shares.items():
+                for index, proof in zip(indexes, futures[worker].result()):
+                    found[index] = proof
+            return found  # type: ignore[return-value]
+        return proofs
 
     def render(self, items: Sequence[tuple[str, tuple[str, ...]]], settings: Any) -> list[str]:
         """The user message of each (question, tables the answer uses), in order, split across the workers."""

@@ -127,7 +127,7 @@ class Engine:
                 self._create(obj)
 
     def _create(self, obj: CatalogObject) -> None:
-        """`obj`'s table in the database (for a plain view: its base table, and the view over it)."""
+        """`obj`'s table in the database (for a plain view: its base table, and the view's copy of its columns)."""
         node = self.plan.node_of(obj)
         if node not in self._tables:
             database.create_table(self._con, self.plan.spec(node), self._rows[node])
