@@ -134,13 +134,15 @@ def _duckdb_alone(engine: Engine) -> duckdb.DuckDBPyConnection:
     """DuckDB configured alike (one thread, nocase) holding the engine's rows, read back through `run`, in
     the same tables: the baseline without the guard, translation, transaction and watchdog."""
     con = database.connect(engine.limits.memory_mb)
-    built = set(engine.built)
-    for node in engine.plan.nodes:
-        if node in built:
-            database.create_table(con, engine.plan.spec(node), list(engine.run(f"SELECT * FROM [{node}]").rows))
-    for view in (obj for obj in engine.catalog.objects if obj.base_table and obj.name in built):
-        base = engine.catalog.object(view.base_table)
-        database.create_view(con, view.name, base.name, list(view.column_names), list(base.column_names))
+    plan, built = engine.plan, set(engine.built)
+    for node in (node for node in plan.nodes if node in built):
+        rows = list(engine.run(f"SELECT * FROM [{node}]").rows)
+        database.create_table(con, plan.spec(node), rows, name=plan.home(node))
+    for obj in (engine.catalog.object(name) for name in sorted(built)):
+        home = plan.home(plan.node_of(obj))
+        if obj.name != home:
+            source = engine.catalog.object(home)
+            database.create_view(con, obj.name, home, list(obj.column_names), list(source.column_names))
     return con
 
 

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 
 from vgpt2_ext.catalog import Catalog
 from vgpt2_ext.data.builders import builder
@@ -90,12 +91,15 @@ def build_examples(catalog: Catalog, seeds: Seeds, settings: DataSettings, cases
     dedup = Dedup(settings.decontam_ngram, settings.near_duplicate_threshold)
     decontaminator = Decontaminator(cases, settings.decontam_ngram, settings.decontam_threshold,
                                     settings.decontam_sql_threshold)
-    while batch := _next_batch(report, streams, settings):
-        batch = _distinct(batch, report, dedup)
-        # every chunk is submitted at once: a proof does not depend on the screening of those before it, so the
-        # workers prove ahead while this process screens, in order
-        chunks = [batch[start:start + CHUNK] for start in range(0, len(batch), CHUNK)]
-        for chunk, proofs in [(chunk, prover.submit(chunk)) for chunk in chunks]:
+    while True:
+        before = sum(report.offered.values())
+        # each chunk is submitted as soon as it is drawn, the rest drawn while the workers prove it; a proof does
+        # not depend on the screening of those before it, so all are in flight while this process screens, in order
+        offered = _distinct(_next_batch(report, streams, settings), report, dedup)
+        pending = [(chunk, prover.submit(chunk)) for chunk in _chunks(offered, CHUNK)]
+        if sum(report.offered.values()) == before:
+            break
+        for chunk, proofs in pending:
             for example, proof in zip(chunk, proofs()):
                 _screen(example, proof, report, dedup, decontaminator)
             if progress:
@@ -105,8 +109,9 @@ def build_examples(catalog: Catalog, seeds: Seeds, settings: DataSettings, cases
     return report
 
 
-def _next_batch(report: BuildReport, streams: dict, settings: DataSettings) -> list[Example]:
-    batch: list[Example] = []
+def _next_batch(report: BuildReport, streams: dict, settings: DataSettings) -> Iterator[Example]:
+    """This round's candidates, drawn as they are taken: each category still short of its target offers a
+    little more than it misses (the report counts them, and says which category stopped and why)."""
     for category in CATEGORIES:
         target, have = report.targets[category], len(report.accepted[category])
         if have >= target or category in report.stopped:
@@ -117,24 +122,28 @@ def _next_batch(report: BuildReport, streams: dict, settings: DataSettings) -> l
                                        f"the target) without filling it"
             continue
         want = min(budget, int((target - have) * OVERSHOOT) + 8)
-        taken = [example for _, example in zip(range(want), streams[category])]
-        if len(taken) < want:
+        for _, example in zip(range(want), streams[category]):
+            report.offered[category] += 1
+            want -= 1
+            yield example
+        if want:
             report.stopped[category] = "its builder ran out of distinct candidates for this catalog"
-        report.offered[category] += len(taken)
-        batch += taken
-    return batch
 
 
-def _distinct(batch: list[Example], report: BuildReport, dedup: Dedup) -> list[Example]:
+def _distinct(batch: Iterable[Example], report: BuildReport, dedup: Dedup) -> Iterator[Example]:
     """The batch without exact duplicates of anything offered before (counted, never proven twice)."""
-    fresh = []
     for example in batch:
         if dedup.duplicate(example):
             report.reject(example, Rejection("duplicate", example.question))
         else:
             dedup.offered(example)
-            fresh.append(example)
-    return fresh
+            yield example
+
+
+def _chunks(examples: Iterable[Example], size: int) -> Iterator[list[Example]]:
+    iterator = iter(examples)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
 
 
 def _screen(example: Example, proof: Proof, report: BuildReport, dedup: Dedup,

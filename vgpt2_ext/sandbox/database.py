@@ -60,27 +60,27 @@ def execute(con: duckdb.DuckDBPyConnection, watchdog: Watchdog, sql: str, limits
     return columns, tuple(rows)
 
 
-def create_table(con: duckdb.DuckDBPyConnection, spec: TableSpec, rows: list[Row]) -> None:
-    """The rows go in as one typed list per column (`unnest`): DuckDB converts Python lists natively, where a
-    VALUES text of every literal costs twice the time to parse (tables are built while a query waits)."""
+def create_table(con: duckdb.DuckDBPyConnection, spec: TableSpec, rows: list[Row], name: str | None = None) -> None:
+    """`spec`'s table, under `name` (default its own). The rows go in as one typed list per column (`unnest`):
+    DuckDB converts Python lists natively, where a VALUES text of every literal costs twice the time to parse
+    (tables are built while a query waits)."""
+    table = quote(name or spec.name)
     columns = ", ".join(
         f"{quote(c.name)} {c.duck_type}{'' if c.nullable else ' NOT NULL'}" for c in spec.columns)
-    con.execute(f"CREATE TABLE {quote(spec.name)} ({columns})")
+    con.execute(f"CREATE TABLE {table} ({columns})")
     if rows:
         lists = ", ".join(f"unnest(${i}::{c.duck_type}[])" for i, c in enumerate(spec.columns, start=1))
-        con.execute(f"INSERT INTO {quote(spec.name)} SELECT {lists}", [list(column) for column in zip(*rows)])
+        con.execute(f"INSERT INTO {table} SELECT {lists}", [list(column) for column in zip(*rows)])
 
 
 def create_view(con: duckdb.DuckDBPyConnection, view: str, base: str, columns: list[str],
                 base_columns: list[str]) -> None:
-    """The view's rows: its own columns of the base table, in its own order, copied into a table of the view's
-    name; a column the base lacks reads as NULL (Vista's plain views select every column of their base, but an
-    export may differ). A copy, not a DuckDB view: nothing writes, so the two read the same, and DuckDB binds
-    a view's 60-100 columns again on every query that reads it (1.3 ms a reference, half the query's time)."""
+    """The view selects its own columns from the base table, in its own order; a column the base lacks
+    reads as NULL (Vista's plain views select every column of their base, but an export may differ)."""
     present = {name.lower(): name for name in base_columns}
     items = [f"{quote(present[c.lower()])} AS {quote(c)}" if c.lower() in present else f"NULL::VARCHAR AS {quote(c)}"
              for c in columns]
-    con.execute(f"CREATE TABLE {quote(view)} AS SELECT {', '.join(items)} FROM {quote(base)}")
+    con.execute(f"CREATE VIEW {quote(view)} AS SELECT {', '.join(items)} FROM {quote(base)}")
 
 
 def snapshot(con: duckdb.DuckDBPyConnection) -> dict[str, object]:

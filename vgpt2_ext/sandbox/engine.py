@@ -51,7 +51,7 @@ class Engine:
         self.plan = DataPlan(catalog, rows_per_table)
         self._rows: dict[str, list[Row]] = {}  # generated rows of each node built so far
         self._tables: set[str] = set()  # the nodes created in the database (a query read them)
-        self._views: set[str] = set()
+        self._views: set[str] = set()  # the plain views the database answers to (a node's home among them)
         self._lock = threading.RLock()
         self._con = database.connect(self.limits.memory_mb)
         self.watchdog = Watchdog(self._con)
@@ -127,14 +127,18 @@ class Engine:
                 self._create(obj)
 
     def _create(self, obj: CatalogObject) -> None:
-        """`obj`'s table in the database (for a plain view: its base table, and the view's copy of its columns)."""
+        """`obj`'s table in the database, under its node's `home` name, and `obj` as a view over it when that
+        is another name (a base table whose plain view holds its rows, or a second view)."""
         node = self.plan.node_of(obj)
+        home = self.plan.home(node)
         if node not in self._tables:
-            database.create_table(self._con, self.plan.spec(node), self._rows[node])
+            database.create_table(self._con, self.plan.spec(node), self._rows[node], name=home)
             self._tables.add(node)
-        if obj.base_table and obj.name not in self._views:
-            base = self.catalog.object(node)
-            database.create_view(self._con, obj.name, base.name, list(obj.column_names), list(base.column_names))
+            if home != node:
+                self._views.add(home)
+        if obj.name != home and obj.name not in self._views:
+            database.create_view(self._con, obj.name, home, list(obj.column_names),
+                                 list(self.catalog.object(home).column_names))
             self._views.add(obj.name)
 
     def _check_columns(self, names: Iterable[str]) -> None:
@@ -150,8 +154,9 @@ class Engine:
 
     @property
     def built(self) -> tuple[str, ...]:
-        """The tables whose rows are built so far (in the database or not yet) and the views."""
-        return tuple(sorted(self._rows)) + tuple(sorted(self._views))
+        """The tables whose rows are built so far (in the database or not yet) and the views the database
+        answers to."""
+        return tuple(sorted(self._rows)) + tuple(sorted(self._views - self._rows.keys()))
 
     def snapshot(self) -> dict[str, object]:
         """A digest of the database (every built table's row count and checksum, attached databases,
