@@ -46,8 +46,9 @@ def test_every_trained_turn_is_an_answer_and_a_repair_goes_back_to_its_path():
                               {"from": "gpt", "value": "a2"}], "id": 7}
     shape = shape_of(None, data, "auto", "`d`")
     row = read_row(4, data, shape, "`d`")
+    # a follow-up is read with the questions before it (the company the first turn gave still holds)
     assert [(a.label, a.question, a.text) for a in row.answers] == [("conversations[2]", "q1", "a1"),
-                                                                    ("conversations[4]", "q2", "a2")]
+                                                                    ("conversations[4]", "q1\nq2", "a2")]
     fixed = with_answers(row, {row.answers[1].path: "a2 fixed"})
     assert fixed["conversations"][4] == {"from": "gpt", "value": "a2 fixed"} and fixed["id"] == 7
     assert data["conversations"][4]["value"] == "a2"  # the row as read is not changed
@@ -56,7 +57,7 @@ def test_every_trained_turn_is_an_answer_and_a_repair_goes_back_to_its_path():
 def test_alpaca_history_turns_are_proven_too_but_not_in_a_pair():
     sft = {"instruction": "q", "input": "more", "output": "a", "history": [["q0", "a0"]]}
     row = read_row(1, sft, shape_of(None, sft, "auto", "`d`"), "`d`")
-    assert [(a.label, a.question) for a in row.answers] == [("history[0][1]", "q0"), ("output", "q\nmore")]
+    assert [(a.label, a.question) for a in row.answers] == [("history[0][1]", "q0"), ("output", "q0\nq\nmore")]
     pair = {"instruction": "q", "chosen": "a", "rejected": "b", "history": [["q0", "a0"]]}
     row = read_row(1, pair, shape_of(None, pair, "auto", "`d`"), "`d`")
     assert [a.role for a in row.answers] == ["chosen", "rejected"]

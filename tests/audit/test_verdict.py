@@ -65,3 +65,20 @@ def test_a_row_made_by_make_data_is_held_to_its_own_category(verdicts, sft_shape
     found_own, found_bare = verdicts([own, bare], "provenance")
     assert [f["reason"] for f in found_own["failures"]] == ["alternative_not_named"]
     assert found_bare["verdict"] == "pass"
+
+
+def test_a_follow_up_keeps_the_company_its_conversation_gave(verdicts):
+    """A follow-up ("just the count") is read with the questions before it, as the data proof reads it: the
+    company of the first turn may stay in its query; a company no turn gave fails."""
+    count = "```sql\nSELECT COUNT(*) AS n FROM APTH WITH (NOLOCK) WHERE APCo = 6\n```"
+    listed = "```sql\nSELECT Vendor, InvTotal FROM APTH WITH (NOLOCK) WHERE APCo = 6\n```"
+
+    def conversation(first: str) -> dict:
+        return {"conversations": [{"from": "human", "value": first}, {"from": "gpt", "value": listed},
+                                  {"from": "human", "value": "Just give me the count."},
+                                  {"from": "gpt", "value": count}]}
+
+    given, never = verdicts([conversation("List the AP invoices of company 6 with their vendor and total."),
+                             conversation("List the AP invoices with their vendor and total.")], "follow_up")
+    assert given["verdict"] == "pass", given
+    assert {f["reason"] for f in never["failures"]} == {"unstated_company"}

@@ -119,7 +119,7 @@ class RowProver:
         rejection = found.rejection
         names: tuple[str, ...] = ()
         if rejection.reason == "prose_unknown_object" and found.reading is not None:
-            names = tuple(dict.fromkeys(m.name or m.text for m in found.reading.hallucinations(excuse=answer.question)))
+            names = tuple(dict.fromkeys(m.name or m.text for m in found.reading.hallucinations(excuse=answer.asked)))
         return Failure(rejection.reason, rejection.detail, answer.role, answer.label,
                        tuple(Missing(name, self._suggest(name)) for name in names))
 
@@ -143,14 +143,14 @@ class RowProver:
 
 def own_sqls(answer: Answer, sqls: tuple[str, ...], catalog: Catalog) -> tuple[str, ...]:
     """The answer's own SQL: less the blocks quoting its question's query, unless that is all it holds."""
-    if not sqls or not extract_sql(answer.question):
+    if not sqls or not extract_sql(answer.asked):
         return sqls
-    return tuple(query.sql for query in Evidence(answer.text, Case("audit", "sql_generation", answer.question),
+    return tuple(query.sql for query in Evidence(answer.text, Case("audit", "sql_generation", answer.asked),
                                                  catalog).queries)
 
 
 def _example(answer: Answer, category: str, missing: tuple[str, ...], suggest: tuple[str, ...]) -> Example:
-    return Example(category, "audit", "", answer.question, answer.text, missing=missing, suggest=suggest)
+    return Example(category, "audit", "", answer.asked, answer.text, missing=missing, suggest=suggest)
 
 
 def _refused(found: ExampleProof) -> tuple[str, ...]:

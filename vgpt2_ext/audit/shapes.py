@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from vgpt2_ext.data.context import question_of
 from vgpt2_ext.data.settings import CATEGORIES
 from vgpt2_ext.errors import DatasetError
 
@@ -61,8 +62,14 @@ class Shape:
 class Answer:
     path: Path  # where its text sits in the row: ("output",), ("conversations", 2, "value"), ("chosen",)
     role: Role
-    question: str  # the user turn it answers
+    question: str  # the user turn it answers, after the earlier ones (a follow-up keeps what was asked before)
     text: str
+
+    @property
+    def asked(self) -> str:
+        """What the user asked: the user turn less the schema a `vgpt2` prompt carries before the question (the
+        DDL is context; read as the question, its thousands of real names would excuse any and cost the time)."""
+        return question_of(self.question)
 
     @property
     def label(self) -> str:
@@ -151,6 +158,8 @@ def _alpaca(row: dict, shape: Shape, at: str) -> tuple[Answer, ...]:
     question = "\n".join(text for key in ("prompt", "query")
                          if (text := _text(row, columns[key], at, optional=key == "query")))
     history = _history(row, columns["history"], at)
+    if history:  # the last turn is read with the questions before it, as a follow-up is
+        question = f"{history[-1].question}\n{question}"
     answers = [] if shape.ranking else history  # DPO trains on the pair only; earlier turns are its prompt
     if shape.ranking:
         answers += [Answer((columns[role],), role, question, _text(row, columns[role], at))
@@ -167,7 +176,11 @@ def _history(row: dict, key: str | None, at: str) -> list[Answer]:
     if not isinstance(turns, list) or not all(isinstance(t, list) and len(t) == 2 and all(isinstance(x, str)
                                                                                            for x in t) for t in turns):
         raise DatasetError(f"{at}: `{key}` must be a list of [question, answer] string pairs")
-    return [Answer((key, i, 1), "answer", question, text) for i, (question, text) in enumerate(turns)]
+    answers, asked = [], ""
+    for i, (question, text) in enumerate(turns):
+        asked = f"{asked}\n{question}" if asked else question
+        answers.append(Answer((key, i, 1), "answer", asked, text))
+    return answers
 
 
 def _sharegpt(row: dict, shape: Shape, at: str) -> tuple[Answer, ...]:
@@ -185,7 +198,7 @@ def _sharegpt(row: dict, shape: Shape, at: str) -> tuple[Answer, ...]:
             raise DatasetError(f"{at}: `{key}[{i}]` has role `{role}` where {' or '.join(map(repr, wanted))} must "
                                "come (a system turn first, then user and assistant turns alternating)")
         if role == tags["user_tag"]:
-            question = text
+            question = f"{question}\n{text}" if question else text
         elif role == tags["assistant_tag"] and not shape.ranking:
             answers.append(Answer((key, i, tags["content_tag"]), "answer", question, text))
     ends_with_user = (len(messages) - start) % 2 == 1

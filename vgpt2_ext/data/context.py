@@ -25,6 +25,7 @@ from vgpt2_ext.data.linking import link_index, words
 
 CHARS_PER_TOKEN = 3
 SCHEMA_HEADER = "Schema (T-SQL DDL of the Vista tables this question likely needs):"
+QUESTION_MARK = "\n\nQuestion: "  # between the schema and the question
 
 
 def estimate_tokens(text: str) -> int:
@@ -41,7 +42,15 @@ def render_user_message(question: str, catalog: Catalog, settings: Any, *, requi
     data = settings.data
     tables = pick_tables(question, catalog, data.context_tables, data.context_neighbours, required)
     schema = render_schema(tables, question, catalog, data.context_budget)
-    return f"{schema}\n\nQuestion: {question}" if schema else question
+    return f"{schema}{QUESTION_MARK}{question}" if schema else question
+
+
+def question_of(message: str) -> str:
+    """The question inside a user message `render_user_message` wrote: the schema before it is context the
+    prompt carries, not what the user asked (the message as it is when it holds no schema)."""
+    if message.startswith(SCHEMA_HEADER) and QUESTION_MARK in message:
+        return message.rsplit(QUESTION_MARK, 1)[1]
+    return message
 
 
 def pick_tables(question: str, catalog: Catalog, limit: int, neighbours: int,
