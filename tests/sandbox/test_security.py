@@ -91,18 +91,28 @@ def test_duckdb_is_configured_with_one_thread_no_spilling_and_locked_settings() 
                                  "CREATE TABLE x AS SELECT 1", "SET threads = 2", "EXPLAIN SELECT 1"])
 def test_duckdbs_parser_lets_only_a_single_select_through(sql: str) -> None:
     with pytest.raises(RunError) as raised:
-        guard.duckdb_select(sql)
+        guard.duckdb_select(database.connect(64), sql)
     assert raised.value.kind == "refused"
 
 
-def test_duckdbs_parser_lets_a_select_through() -> None:
-    guard.duckdb_select("WITH x AS (SELECT 1 AS a) SELECT a FROM x")
+def test_duckdbs_parser_lets_a_select_through_as_the_statement_that_runs() -> None:
+    con = database.connect(64)
+    statement = guard.duckdb_select(con, "WITH x AS (SELECT 1 AS a) SELECT a FROM x")
+    assert con.execute(statement).fetchall() == [(1,)]
+
+
+def test_duckdbs_parser_calls_a_data_modifying_cte_a_select() -> None:
+    """Why the transaction below is a layer of its own: this passes the parser check."""
+    con = database.connect(64)
+    con.execute("CREATE TABLE t AS SELECT 1 AS a")
+    assert guard.duckdb_select(con, "WITH d AS (DELETE FROM t RETURNING *) SELECT * FROM d").type.name == "SELECT"
 
 
 # -- layer 1: the rolled-back transaction ----------------------------------------------------------------
 @pytest.mark.parametrize("sql", ["DELETE FROM bHQCO", "UPDATE bHQCO SET Name = 'x'",
                                  "INSERT INTO bHQCO (HQCo) VALUES (9)", "DROP TABLE bHQCO",
-                                 "CREATE TABLE evil AS SELECT 1 AS a"])
+                                 "CREATE TABLE evil AS SELECT 1 AS a",
+                                 "WITH d AS (DELETE FROM bHQCO RETURNING *) SELECT * FROM d"])
 def test_a_write_that_reached_execution_is_rolled_back(sql: str) -> None:
     con = database.connect(64)
     spec = DataPlan(load_catalog(SAMPLE_CATALOG)).spec("bHQCO")  # the sample's bHQCO references no table

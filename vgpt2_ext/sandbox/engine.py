@@ -3,11 +3,11 @@
 A run goes through phases. *Prepare*: parse the T-SQL and check it (`guard`). *Build*: the tables it reads,
 if they are not built yet (rows depend only on the seed and the table's ancestors, so build order never
 changes them), and their column types. *Translate*: to DuckDB's dialect (`transpile`), then DuckDB's parser
-must confirm a single SELECT. *Execute*: in a transaction that is always rolled back, with a watchdog that
-interrupts it at the time limit and a fetch that stops past the row cap. Tables are built on first use: on
-the 3,373-object Vista export a query touching APTH generates the rows of APTH and its ~75 ancestors (a child
-copies its parents' keys) but creates only APTH's table in the database; building all 2,400 takes seconds
-(`benchmarks/bench_sql.py`).
+must confirm a single SELECT (the statement it read is the one that runs). *Execute*: in a transaction that
+is always rolled back, with a watchdog that interrupts it at the time limit and a fetch that stops past the
+row cap. Tables are built on first use: on the 3,373-object Vista export a query touching APTH generates
+the rows of APTH and its ~75 ancestors (a child copies its parents' keys) but creates only APTH's table in
+the database; building all 2,400 takes seconds (`benchmarks/bench_sql.py`).
 
 The engine is what the sandbox's worker process runs (`worker`): the worker arms the operating system's
 limits at each phase through the `phase` hook. Used directly (benchmarks, tests of the engine itself) it
@@ -22,6 +22,8 @@ import time
 import weakref
 from collections.abc import Callable, Iterable
 
+import duckdb
+
 from vgpt2_ext.catalog import Catalog, CatalogObject
 from vgpt2_ext.errors import SQLAnalysisError
 from vgpt2_ext.sandbox import database, guard
@@ -33,6 +35,7 @@ from vgpt2_ext.sandbox.watchdog import Watchdog
 from vgpt2_ext.sql.parse import parse_tsql
 
 ROWS_PER_TABLE = 30
+_KINDS = {"text": "text", "uuid": "text", "int": "int"}  # a generated column's kind -> what translation reads
 Phase = Callable[[str, Limits], None]  # "prepare", "build", "translate", "execute", "done" as a run moves on
 
 
@@ -52,6 +55,7 @@ class Engine:
         self._rows: dict[str, list[Row]] = {}  # generated rows of each node built so far
         self._tables: set[str] = set()  # the nodes created in the database (a query read them)
         self._views: set[str] = set()  # the plain views the database answers to (a node's home among them)
+        self._kinds: dict[str, ColumnKinds] = {}  # each object's column kinds, for translation
         self._lock = threading.RLock()
         self._con = database.connect(self.limits.memory_mb)
         self.watchdog = Watchdog(self._con)
@@ -64,9 +68,9 @@ class Engine:
         limits = limits or self.limits
         with self._lock:
             try:
-                ordered, duck_sql = self._prepare(sql, limits, phase)
+                ordered, statement = self._prepare(sql, limits, phase)
                 phase("execute", limits)
-                columns, rows = database.execute(self._con, self.watchdog, duck_sql, limits, self.limits.memory_mb)
+                columns, rows = database.execute(self._con, self.watchdog, statement, limits, self.limits.memory_mb)
             finally:
                 phase("done", limits)
         return Result(columns, rows, ordered)
@@ -76,11 +80,11 @@ class Engine:
         limits = limits or self.limits
         with self._lock:
             try:
-                return self._prepare(sql, limits, phase)[1]
+                return self._prepare(sql, limits, phase)[1].query
             finally:
                 phase("done", limits)
 
-    def _prepare(self, sql: str, limits: Limits, phase: Phase) -> tuple[bool, str]:
+    def _prepare(self, sql: str, limits: Limits, phase: Phase) -> tuple[bool, duckdb.Statement]:
         """Read and check the SQL (untrusted work: `prepare`), build what it reads (our own work: `build`),
         translate it (untrusted again: `translate`, on what is left of the prepare budget)."""
         phase("prepare", limits)
@@ -97,9 +101,7 @@ class Engine:
         kinds = self._column_kinds(tables)
         phase("translate", limits)
         ordered = is_ordered(query)
-        duck_sql = to_duckdb(query, kinds)
-        guard.duckdb_select(duck_sql)
-        return ordered, duck_sql
+        return ordered, guard.duckdb_select(self._con, to_duckdb(query, kinds))
 
     # -- building ----------------------------------------------------------------------------------
     def materialise(self, names: Iterable[str] | None = None, *, limits: Limits | None = None) -> None:
@@ -165,9 +167,19 @@ class Engine:
             return database.snapshot(self._con)
 
     def _column_kinds(self, tables: list[str]) -> ColumnKinds:
+        """What translation needs to know of each column the tables hold; a name that is text in one table
+        and a number in another is "other"."""
+        if len(tables) == 1:
+            return self._kinds_of(tables[0])
         kinds: ColumnKinds = {}
         for name in tables:
-            for column in self.plan.spec(self.plan.node_of(self.catalog.object(name))).columns:
-                kind = {"text": "text", "uuid": "text", "int": "int"}.get(column.kind, "other")
-                kinds[column.name.lower()] = kind if kinds.get(column.name.lower(), kind) == kind else "other"
+            for column, kind in self._kinds_of(name).items():
+                kinds[column] = kind if kinds.get(column, kind) == kind else "other"
+        return kinds
+
+    def _kinds_of(self, name: str) -> ColumnKinds:
+        kinds = self._kinds.get(name)
+        if kinds is None:
+            columns = self.plan.spec(self.plan.node_of(self.catalog.object(name))).columns
+            kinds = self._kinds[name] = {column.name.lower(): _KINDS.get(column.kind, "other") for column in columns}
         return kinds

@@ -92,15 +92,17 @@ def _check_relation(node: exp.Table | exp.Lateral) -> None:
                               "and views, subqueries, CTEs and VALUES can be read")
 
 
-def duckdb_select(sql: str) -> None:
-    """DuckDB's own parser must see exactly one SELECT in the text about to run."""
+def duckdb_select(con: duckdb.DuckDBPyConnection, sql: str) -> duckdb.Statement:
+    """The one SELECT DuckDB's own parser reads in the text about to run: the statement that then runs, so the
+    text is parsed once and what runs is what was checked."""
     try:
-        statements = duckdb.extract_statements(sql)
+        statements = con.extract_statements(sql)
     except duckdb.Error as error:
         raise RunError("runtime", f"DuckDB cannot parse the translated query: {first_line(error)}") from None
     kinds = [s.type.name for s in statements]
     if kinds != ["SELECT"]:
         raise RunError("refused", f"DuckDB reads the translated text as {kinds}; only a single SELECT runs")
+    return statements[0]
 
 
 def _leading_word(statement: exp.Expression) -> str:

@@ -28,6 +28,7 @@ from sqlglot import exp
 from sqlglot.errors import ErrorLevel
 
 from vgpt2_ext.sandbox.values import CLOCK
+from vgpt2_ext.sql.parse import dialect_of
 
 ColumnKinds = dict[str, str]  # column name (lower) -> "text" | "int" | "other"
 
@@ -46,7 +47,7 @@ def to_duckdb(query: exp.Query, kinds: ColumnKinds) -> str:
     """DuckDB text for `query`, which is rewritten in place: pass a tree of your own (`parse_tsql(sql,
     cache=False)`), never one of the shared parse cache."""
     tree = _rewrite(query, _Typing(kinds))
-    return tree.sql(dialect="duckdb", identify=True, unsupported_level=ErrorLevel.IGNORE, copy=False)
+    return tree.sql(dialect=dialect_of("duckdb"), identify=True, unsupported_level=ErrorLevel.IGNORE, copy=False)
 
 
 def is_ordered(query: exp.Query) -> bool:

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from sqlglot import exp
-from sqlglot.dialects.dialect import Dialect
 from sqlglot.errors import OptimizeError, SchemaError
 from sqlglot.optimizer.qualify_columns import qualify_columns
 from sqlglot.optimizer.scope import Scope, traverse_scope
@@ -23,7 +22,7 @@ from vgpt2_ext.catalog.model import sqlglot_type
 from vgpt2_ext.errors import SQLAnalysisError
 from vgpt2_ext.sql.cache import per_catalog
 from vgpt2_ext.sql.model import ColumnRef, TableRef
-from vgpt2_ext.sql.parse import DIALECT
+from vgpt2_ext.sql.parse import DIALECT, dialect_of
 
 if TYPE_CHECKING:
     from vgpt2_ext.catalog import Catalog, CatalogObject
@@ -92,7 +91,7 @@ def _mark(tree: exp.Expression, catalog: Catalog) -> _Marked:
     names are case-insensitive; sqlglot's resolver compares them exactly). Parents come before their
     identifiers, so each name is noted before it is lower-cased."""
     marked = _Marked()
-    normalize = Dialect.get_or_raise(DIALECT).normalize_identifier
+    normalize = dialect_of(DIALECT).normalize_identifier
     for node in tree.walk(bfs=False):
         if isinstance(node, exp.Identifier):
             normalize(node)
