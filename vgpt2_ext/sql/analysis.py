@@ -43,10 +43,9 @@ def analyze(sql: str, catalog: Catalog) -> Analysis:
 
 @per_catalog(maxsize=8192)
 def _analyze(catalog: Catalog, sql: str) -> Analysis:
-    # the parse most callers asked for already (asked_for, extraction), copied: resolving qualifies columns in
-    # place, and a copy costs a quarter of a parse
-    dialect, shared = parse_any(sql)
-    statements = [statement.copy() for statement in shared]
+    # a parse of its own: resolving qualifies columns in place, and with the compiled parser a fresh parse costs
+    # less than copying a shared tree (0.8 vs 1.0 M instructions a query)
+    dialect, statements = parse_any(sql, cache=False)
     _require_select_lists(statements)
     slips = find_slips(sql, dialect, statements)
     resolved = [resolve_statement(statement, catalog) for statement in statements]

@@ -60,17 +60,19 @@ def parse_tsql(sql: str, *, cache: bool = True) -> list[exp.Expression]:
     return list((_parse if cache else _parse_uncached)(sql, DIALECT))
 
 
-def parse_any(sql: str) -> tuple[str, list[exp.Expression]]:
+def parse_any(sql: str, *, cache: bool = True) -> tuple[str, list[exp.Expression]]:
     """(dialect, statements): T-SQL when it reads the text, else the first fallback dialect that does.
 
-    Raises the T-SQL error when no dialect reads it. Trees are shared by the cache, as in `parse_tsql`.
+    Raises the T-SQL error when no dialect reads it. Trees are shared by the cache, as in `parse_tsql`; with
+    `cache=False` they are new and the caller's to change.
     """
+    parse = _parse if cache else _parse_uncached
     try:
-        return DIALECT, list(_parse(sql, DIALECT))
+        return DIALECT, list(parse(sql, DIALECT))
     except SQLAnalysisError as tsql_error:
         for dialect in FALLBACK_DIALECTS:
             try:
-                return dialect, list(_parse(sql, dialect))
+                return dialect, list(parse(sql, dialect))
             except SQLAnalysisError:
                 continue
         raise tsql_error from None
