@@ -33,7 +33,7 @@ def connect(memory_mb: int) -> duckdb.DuckDBPyConnection:
         "default_collation": "nocase",
         # two optimizers for large data that cost 5 % of a query's instructions on 30-row tables (min/max
         # filters handed from a join's build side to its probe side; shared subplans): results are unchanged,
-        # row order too (checked on the 2,000 generated queries of `benchmarks/bench_sql.py`)
+        # row order too (checked on 3,000 queries generated as `benchmarks/bench_sql.py` does)
         "disabled_optimizers": "join_filter_pushdown,common_subplan",
         "lock_configuration": True,  # SET, RESET, PRAGMA: refused from here on
     }

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
-from functools import cache, lru_cache
+from functools import lru_cache
 
 import sqlglot
 from sqlglot import exp
@@ -102,7 +102,7 @@ def tokenize(sql: str, dialect: str = DIALECT) -> list[Token]:
         raise SQLAnalysisError(f"SQL does not tokenize as {_name(dialect)}: {error}") from None
 
 
-@cache
+@lru_cache(maxsize=8)  # a handful of dialects
 def dialect_of(name: str) -> Dialect:
     """sqlglot's dialect `name`, made once: `Dialect.get_or_raise` makes a new one from a name on every call
     (a tenth of a millisecond a query, where every sandbox run parses once and generates once)."""
