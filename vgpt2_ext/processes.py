@@ -1,12 +1,20 @@
-"""Child processes that end with their parent: a worker whose parent was killed (SIGKILL, a crash) must not
-run on, orphaned, holding memory and CPU (the data build's provers, the sandbox's workers)."""
+"""Worker processes: each keeps what it built (a sandbox, proof caches) from one task to the next, so work is
+routed to one by a key and the same key always meets the same process; and each ends with its parent: a worker
+whose parent was killed (SIGKILL, a crash) must not run on, orphaned, holding memory and CPU (the data build's
+provers, the audit's, the sandbox's workers)."""
 
 from __future__ import annotations
 
 import ctypes
+import multiprocessing
 import os
 import signal
 import sys
+import zlib
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any
 
 _PR_SET_PDEATHSIG = 1
 
@@ -18,3 +26,50 @@ def die_with_parent(parent: int | None = None) -> None:
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     if parent is not None and os.getppid() != parent:
         os._exit(0)
+
+
+class Workers:
+    """`count` processes, forked where the platform can (they inherit the parent's catalog, its relationships
+    inferred once), each set up by `initializer(*initargs)`. `close()` waits for them."""
+
+    def __init__(self, count: int, initializer: Callable[..., None], initargs: tuple = ()) -> None:
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if "fork" in methods else None)
+        self._executors = [ProcessPoolExecutor(1, mp_context=context, initializer=_started,
+                                               initargs=(os.getpid(), initializer, initargs))
+                           for _ in range(count)]
+
+    def submit(self, function: Callable[[list], list], items: Sequence,
+               key: Callable[[Any], str]) -> Callable[[], list]:
+        """Start `function` on each worker's share of `items` (by `key`); calling the result waits for one result
+        per item, in the order of `items`. Workers go on while the caller does other work."""
+        shares: dict[int, list[int]] = defaultdict(list)
+        for index, item in enumerate(items):
+            shares[zlib.crc32(key(item).encode()) % len(self._executors)].append(index)
+        futures = [(indexes, self._executors[worker].submit(function, [items[i] for i in indexes]))
+                   for worker, indexes in shares.items()]
+
+        def results() -> list:
+            found: list = [None] * len(items)
+            for indexes, future in futures:
+                for index, result in zip(indexes, future.result()):
+                    found[index] = result
+            return found
+        return results
+
+    def spread(self, function: Callable[..., list], items: Sequence, *args: Any) -> list:
+        """`function(part, *args)` on equal consecutive parts of `items`, one per worker; the results in order."""
+        size = -(-len(items) // len(self._executors))
+        futures = [executor.submit(function, items[w * size:(w + 1) * size], *args)
+                   for w, executor in enumerate(self._executors)]
+        return [result for future in futures for result in future.result()]
+
+    def close(self) -> None:
+        for executor in self._executors:
+            executor.shutdown(wait=True, cancel_futures=True)
+        self._executors = []
+
+
+def _started(parent: int, initializer: Callable[..., None], initargs: tuple) -> None:
+    die_with_parent(parent)
+    initializer(*initargs)

@@ -3,11 +3,13 @@ and no worker process outlives the process that started it."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -91,14 +93,29 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
+def _build(out: Path) -> list[str]:
+    return ["data", "build", f"dataset_dir={out}", "vgpt2.data.workers=2", "vgpt2.data.examples=3000", *SMALL[1:]]
+
+
+def _audit(out: Path) -> list[str]:
+    """An audit of 3,000 distinct rows, two proving processes."""
+    rows = [{"instruction": f"Invoices of vendor {n}", "input": "",
+             "output": f"SELECT APRef FROM APTH WITH (NOLOCK) WHERE APCo = 1 AND Vendor = {n}"} for n in range(3000)]
+    (out / "rows.json").write_text(json.dumps(rows), encoding="utf-8")
+    return ["data", "audit", str(out / "rows.json"), "--dataset-dir", str(out), "--workers", "2"]
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
-def test_killing_a_build_kills_its_prover_and_sandbox_workers(in_repo: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("command", [_build, _audit], ids=["build", "audit"])
+def test_killing_a_build_or_an_audit_kills_its_provers_and_their_sandbox_workers(
+        in_repo: Path, tmp_path: Path, command: Callable[[Path], list[str]]) -> None:
     """SIGKILL used to leave the two prover workers running with no parent (115 MB each, busy for minutes)."""
     out = tmp_path / "out"
     out.mkdir()
     (out / "dataset_info.json").write_text("{}", encoding="utf-8")
-    build = subprocess.Popen([sys.executable, "-m", "vgpt2_ext.cli", "data", "build", f"dataset_dir={out}",
-                              "vgpt2.data.workers=2", "vgpt2.data.examples=3000", *SMALL[1:]],
+    args = command(out)
+    before = tree(out)
+    build = subprocess.Popen([sys.executable, "-m", "vgpt2_ext.cli", *args],
                              cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                              env={**os.environ, "PYTHONPATH": str(REPO)})
     deadline, workers = time.monotonic() + 120, set()
@@ -107,14 +124,16 @@ def test_killing_a_build_kills_its_prover_and_sandbox_workers(in_repo: Path, tmp
         if len(workers) >= 4:  # two provers, each with its sandbox worker
             break
         time.sleep(0.2)
-    assert len(workers) >= 4, f"the build had {len(workers)} workers"
+    assert len(workers) >= 4, f"it had {len(workers)} workers"
     build.kill()
     build.wait()
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline and any(_alive(pid) for pid in workers):
         time.sleep(0.1)
     assert not [pid for pid in workers if _alive(pid)]
-    assert tree(out) == {"dataset_info.json": b"{}"}
+    # what it had written so far is in a hidden temporary folder (SIGKILL leaves no time to remove it): the
+    # files a user reads are as they were
+    assert {name: data for name, data in tree(out).items() if not name.startswith(".")} == before
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")

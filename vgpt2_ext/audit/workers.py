@@ -11,12 +11,9 @@ in flight at once: the workers prove one while this process writes the other, an
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-import zlib
-from collections import defaultdict, deque
+from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
 from itertools import islice
 
 from vgpt2_ext.audit.proof import RowProver
@@ -24,11 +21,11 @@ from vgpt2_ext.audit.shapes import AuditRow
 from vgpt2_ext.audit.verdict import RowVerdict, judge_row
 from vgpt2_ext.catalog import Catalog
 from vgpt2_ext.data.settings import DataSettings
+from vgpt2_ext.processes import Workers
 from vgpt2_ext.sql.extract import extract_sql
 
 WINDOW = 256  # rows split across the workers at a time
 _WORKER: dict = {}  # this process's prover and repair switch
-Share = list[tuple[list[int], Future]]
 
 
 def _init(catalog: Catalog, repair: bool) -> None:
@@ -58,50 +55,33 @@ class Pool:
     def __init__(self, catalog: Catalog, repair: bool, workers: int = 1) -> None:
         self.catalog, self.repair = catalog, repair
         self.workers = workers if workers > 0 else (os.cpu_count() or 1)
-        self._executors: list[ProcessPoolExecutor] = []
+        self._workers: Workers | None = None
 
     def __enter__(self) -> Pool:
         if self.workers == 1:
             _init(self.catalog, self.repair)
             return self
         self.catalog.relationships  # noqa: B018 - inferred once here, inherited by the forked workers
-        methods = multiprocessing.get_all_start_methods()
-        context = multiprocessing.get_context("fork" if "fork" in methods else None)
-        self._executors = [ProcessPoolExecutor(1, mp_context=context, initializer=_init,
-                                               initargs=(self.catalog, self.repair)) for _ in range(self.workers)]
+        self._workers = Workers(self.workers, _init, (self.catalog, self.repair))
         return self
 
     def __exit__(self, *exc) -> None:
-        for executor in self._executors:
-            executor.shutdown(wait=True, cancel_futures=True)
-        self._executors = []
+        if self._workers is not None:
+            self._workers.close()
+        self._workers = None
         _WORKER.clear()
 
     def judge(self, rows: Iterable[AuditRow]) -> Iterator[tuple[AuditRow, RowVerdict]]:
         """Every row with its verdict, in order."""
-        if not self._executors:
+        if self._workers is None:
             for row in rows:
                 yield row, judge_row(row, _WORKER["prover"], _WORKER["repair"])
             return
         iterator, pending = iter(rows), deque()
         while window := list(islice(iterator, WINDOW)):
-            pending.append((window, self._submit(window)))
+            pending.append((window, self._workers.submit(_judge_all, window, key=route)))
             if len(pending) > 1:
-                yield from _collect(*pending.popleft())
-        while pending:
-            yield from _collect(*pending.popleft())
-
-    def _submit(self, window: list[AuditRow]) -> Share:
-        shares: dict[int, list[int]] = defaultdict(list)
-        for index, row in enumerate(window):
-            shares[zlib.crc32(route(row).encode()) % self.workers].append(index)
-        return [(indexes, self._executors[worker].submit(_judge_all, [window[i] for i in indexes]))
-                for worker, indexes in shares.items()]
-
-
-def _collect(window: list[AuditRow], shares: Share) -> Iterator[tuple[AuditRow, RowVerdict]]:
-    verdicts: list[RowVerdict | None] = [None] * len(window)
-    for indexes, future in shares:
-        for index, verdict in zip(indexes, future.result()):
-            verdicts[index] = verdict
-    yield from zip(window, verdicts)  # type: ignore[misc]
+                done, verdicts = pending.popleft()
+                yield from zip(done, verdicts())
+        for done, verdicts in pending:
+            yield from zip(done, verdicts())

@@ -11,12 +11,8 @@ linking and DDL over the catalog they already hold). With one worker everything 
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-import zlib
-from collections import defaultdict
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,7 +20,7 @@ from vgpt2_ext.catalog import Catalog
 from vgpt2_ext.data.example import Example
 from vgpt2_ext.data.features import SQLFacts, sql_facts
 from vgpt2_ext.data.proof import Rejection, SQLProof, prove_example, prove_sql
-from vgpt2_ext.processes import die_with_parent
+from vgpt2_ext.processes import Workers
 
 _WORKER: dict = {}  # this process's catalog and SQL proof cache
 
@@ -42,12 +38,6 @@ class Proof:
 def _init(catalog: Catalog, rows: int) -> None:
     _WORKER.clear()
     _WORKER.update(catalog=catalog, rows=rows, sql={}, sandbox=None)
-
-
-def _init_worker(parent: int, catalog: Catalog, rows: int) -> None:
-    """A proving process: it ends with the build (killed or not) instead of running on, orphaned."""
-    die_with_parent(parent)
-    _init(catalog, rows)
 
 
 def _prove_all(examples: Sequence[Example]) -> list[Proof]:
@@ -99,22 +89,18 @@ class Prover:
     def __init__(self, catalog: Catalog, workers: int = 1, rows: int = 10) -> None:
         self.catalog, self.rows = catalog, rows
         self.workers = workers if workers > 0 else (os.cpu_count() or 1)
-        self._executors: list[ProcessPoolExecutor] = []
+        self._workers: Workers | None = None
 
     def __enter__(self) -> Prover:
         _init(self.catalog, self.rows)
         if self.workers > 1:
-            methods = multiprocessing.get_all_start_methods()
-            context = multiprocessing.get_context("fork" if "fork" in methods else None)
-            self._executors = [ProcessPoolExecutor(1, mp_context=context, initializer=_init_worker,
-                                                   initargs=(os.getpid(), self.catalog, self.rows))
-                               for _ in range(self.workers)]
+            self._workers = Workers(self.workers, _init, (self.catalog, self.rows))
         return self
 
     def __exit__(self, *exc) -> None:
-        for executor in self._executors:
-            executor.shutdown(wait=True, cancel_futures=True)
-        self._executors = []
+        if self._workers is not None:
+            self._workers.close()
+        self._workers = None
 
     def prove(self, examples: Sequence[Example]) -> list[Proof]:
         """One proof per example, in order."""
@@ -122,28 +108,14 @@ class Prover:
 
     def submit(self, examples: Sequence[Example]) -> Callable[[], list[Proof]]:
         """Start proving `examples`; calling the result waits for their proofs, in order. The workers go on
-        with what was submitted while this process does other work (screening the proofs of the chunk before)."""
-        if not self._executors:
+        with what was submitted while this process does other work (screening the proofs of the chunk before).
+        An anchor table's candidates meet one worker, whose sandbox holds its tables."""
+        if self._workers is None:
             return lambda: _prove_all(examples)
-        shares: dict[int, list[int]] = defaultdict(list)
-        for index, example in enumerate(examples):
-            shares[zlib.crc32((example.anchor or example.intent).encode()) % self.workers].append(index)
-        futures = {w: self._executors[w].submit(_prove_all, [examples[i] for i in indexes])
-                   for w, indexes in shares.items()}
-
-        def proofs() -> list[Proof]:
-            found: list[Proof | None] = [None] * len(examples)
-            for worker, indexes in shares.items():
-                for index, proof in zip(indexes, futures[worker].result()):
-                    found[index] = proof
-            return found  # type: ignore[return-value]
-        return proofs
+        return self._workers.submit(_prove_all, examples, key=lambda example: example.anchor or example.intent)
 
     def render(self, items: Sequence[tuple[str, tuple[str, ...]]], settings: Any) -> list[str]:
         """The user message of each (question, tables the answer uses), in order, split across the workers."""
-        if not self._executors:
+        if self._workers is None:
             return _render_all(items, settings)
-        size = -(-len(items) // self.workers)
-        futures = [self._executors[w].submit(_render_all, items[w * size:(w + 1) * size], settings)
-                   for w in range(self.workers)]
-        return [message for future in futures for message in future.result()]
+        return self._workers.spread(_render_all, items, settings)
