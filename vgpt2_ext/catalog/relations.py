@@ -49,33 +49,40 @@ def infer_relationships(catalog: Catalog) -> tuple[Relationship, ...]:
     for a pair replaces the inferred one. Sorted, so equal catalogs infer equal paths."""
     declared = {(r.child, r.parent) for r in catalog.declared_relationships}
     holders = _column_index(catalog.objects)
-    with_company = {obj.name for obj in catalog.objects if obj.company_column}
+    with_company = {obj.name: obj for obj in catalog.objects if obj.company_column}
     found: list[Relationship] = []
     for parent in catalog.objects:
+        aliasable = _aliasable_company(parent)
         for key in parent.join_keys:
-            for child in _candidates(parent, key, holders, with_company):
-                rel = _match(catalog.object(child), parent, key)
+            if not key or not _identifying_key(parent, key, aliasable):
+                continue
+            for child in _candidates(parent, key, aliasable, holders, with_company):
+                rel = _match(child, parent, key, aliasable)
                 if rel and (rel.child, rel.parent) not in declared:
                     found.append(rel)
     return tuple(_widest_per_pair(found))
 
 
-def _column_index(objects: tuple[CatalogObject, ...]) -> dict[str, set[str]]:
-    """column name (lower) -> names of the objects holding it."""
-    index: dict[str, set[str]] = defaultdict(set)
+def _column_index(objects: tuple[CatalogObject, ...]) -> dict[str, dict[str, CatalogObject]]:
+    """column name (lower) -> the objects holding it, by name."""
+    index: dict[str, dict[str, CatalogObject]] = defaultdict(dict)
     for obj in objects:
         for column in obj.columns:
-            index[column.name.lower()].add(obj.name)
+            index[column.name.lower()][obj.name] = obj
     return index
 
 
-def _candidates(parent: CatalogObject, key: tuple[str, ...], holders: dict[str, set[str]],
-                with_company: set[str]) -> list[str]:
-    """Objects holding every column of `key` except an aliasable company column."""
-    aliasable = _aliasable_company(parent)
-    needed = [name.lower() for name in key if name != aliasable]
-    pool = set.intersection(*(holders.get(name, set()) for name in needed)) if needed else with_company
-    return sorted(pool - {parent.name})
+def _candidates(parent: CatalogObject, key: tuple[str, ...], aliasable: str | None,
+                holders: dict[str, dict[str, CatalogObject]], with_company: dict[str, CatalogObject]
+                ) -> list[CatalogObject]:
+    """Objects of the parent's kind (views pair with views) holding every column of `key` except an aliasable
+    company column, in name order."""
+    needed = [holders.get(name.lower(), {}) for name in key if name != aliasable] or [with_company]
+    smallest = min(needed, key=len)
+    view = parent.kind == "view"
+    pool = [obj for name, obj in smallest.items()
+            if name != parent.name and (obj.kind == "view") == view and all(name in other for other in needed)]
+    return sorted(pool, key=lambda obj: obj.name)
 
 
 def _aliasable_company(obj: CatalogObject) -> str | None:
@@ -86,14 +93,11 @@ def _aliasable_company(obj: CatalogObject) -> str | None:
     return None
 
 
-def _match(child: CatalogObject, parent: CatalogObject, key: tuple[str, ...]) -> Relationship | None:
-    if (child.kind == "view") != (parent.kind == "view") or not key:
-        return None
+def _match(child: CatalogObject, parent: CatalogObject, key: tuple[str, ...],
+           aliasable: str | None) -> Relationship | None:
+    """The path from `child` to `parent`'s identifying `key`, if the rules allow it."""
     if _lowered(child.key) == _lowered(key):
         return None  # rule 3: the same key is the same entity (a twin), not a reference
-    aliasable = _aliasable_company(parent)
-    if not _identifying_key(parent, key, aliasable):
-        return None
     columns = _child_columns(child, parent, key, aliasable)
     if columns is None or not _in_scope(child, parent, key) or _numbers_own_rows(child, columns, key):
         return None
