@@ -16,7 +16,7 @@ import pytest
 from vgpt2_ext.catalog import SAMPLE_CATALOG, load_catalog
 from vgpt2_ext.errors import SandboxError
 from vgpt2_ext.sandbox import Limits, RunError, Sandbox, database, guard
-from vgpt2_ext.sandbox.generate import generate
+from vgpt2_ext.sandbox.generate import complete, generate
 from vgpt2_ext.sandbox.plan import DataPlan
 from vgpt2_ext.sandbox.watchdog import Watchdog
 
@@ -116,7 +116,7 @@ def test_duckdbs_parser_calls_a_data_modifying_cte_a_select() -> None:
 def test_a_write_that_reached_execution_is_rolled_back(sql: str) -> None:
     con = database.connect(64)
     spec = DataPlan(load_catalog(SAMPLE_CATALOG)).spec("bHQCO")  # the sample's bHQCO references no table
-    database.create_table(con, spec, generate(spec, {}, random.Random(0)))
+    database.create_table(con, spec, complete(spec, generate(spec, {}, random.Random(0)), random.Random(1)))
     before = database.snapshot(con)
     assert before["bHQCO"][0] == 4
     watchdog = Watchdog(con)

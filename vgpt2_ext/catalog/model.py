@@ -214,7 +214,8 @@ class Catalog:
     # -- lookups ------------------------------------------------------------------------------------
     def find(self, name: str) -> CatalogObject | None:
         """The object called `name` (any case, optional `dbo.` or brackets), or None."""
-        return self._by_name.get(normalise_name(name))
+        found = self._by_name.get(name.lower())  # a plain name, as code and most queries spell it
+        return found if found is not None else self._by_name.get(normalise_name(name))
 
     def object(self, name: str) -> CatalogObject:
         found = self.find(name)

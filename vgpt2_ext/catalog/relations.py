@@ -56,8 +56,9 @@ def infer_relationships(catalog: Catalog) -> tuple[Relationship, ...]:
         for key in parent.join_keys:
             if not key or not _identifying_key(parent, key, aliasable):
                 continue
+            wanted = tuple(parent.column(name) for name in key)
             for child in _candidates(parent, key, aliasable, holders, with_company):
-                rel = _match(child, parent, key, aliasable)
+                rel = _match(child, parent, key, wanted, aliasable)
                 if rel and (rel.child, rel.parent) not in declared:
                     found.append(rel)
     return tuple(_widest_per_pair(found))
@@ -93,24 +94,26 @@ def _aliasable_company(obj: CatalogObject) -> str | None:
     return None
 
 
-def _match(child: CatalogObject, parent: CatalogObject, key: tuple[str, ...],
+def _match(child: CatalogObject, parent: CatalogObject, key: tuple[str, ...], wanted: tuple[Column, ...],
            aliasable: str | None) -> Relationship | None:
-    """The path from `child` to `parent`'s identifying `key`, if the rules allow it."""
-    if _lowered(child.key) == _lowered(key):
+    """The path from `child` to `parent`'s identifying `key` (whose columns are `wanted`), if the rules allow
+    it."""
+    if len(child.key) == len(key) and _lowered(child.key) == _lowered(key):
         return None  # rule 3: the same key is the same entity (a twin), not a reference
-    columns = _child_columns(child, parent, key, aliasable)
+    columns = _child_columns(child, key, wanted, aliasable)
     if columns is None or not _in_scope(child, parent, key) or _numbers_own_rows(child, columns, key):
         return None
     return Relationship(child.name, columns, parent.name, tuple(key), "inferred")
 
 
-def _child_columns(child: CatalogObject, parent: CatalogObject, key: tuple[str, ...],
+def _child_columns(child: CatalogObject, key: tuple[str, ...], wanted: tuple[Column, ...],
                    aliasable: str | None) -> tuple[str, ...] | None:
-    """The child's column for each key column (its own company for an aliasable one), if all agree in type."""
+    """The child's column for each key column (its own company for an aliasable one), if all agree in type
+    with the parent's (`wanted`)."""
     columns = []
-    for name in key:
+    for name, parent_column in zip(key, wanted):
         column = child.column(name) or (child.company_column if name == aliasable else None)
-        if column is None or not _compatible(column, parent.column(name)):
+        if column is None or not _compatible(column, parent_column):
             return None
         columns.append(column.name)
     return tuple(columns)
@@ -126,6 +129,8 @@ def _in_scope(child: CatalogObject, parent: CatalogObject, key: tuple[str, ...])
 def _numbers_own_rows(child: CatalogObject, columns: tuple[str, ...], key: tuple[str, ...]) -> bool:
     """Rule 5: a mapped sequence column in the child's key that counts within other columns than the parent's."""
     parent_key = _lowered(key)
+    if not any(name.endswith("seq") for name in parent_key):
+        return False
     to_parent = dict(zip(_lowered(columns), parent_key))
     for own in child.join_keys:
         lowered = _lowered(own)

@@ -15,8 +15,9 @@ from vgpt2_ext.sandbox.plan import TableSpec
 from vgpt2_ext.sandbox.result import ALLOWANCE_MB, Limits, RunError, first_line
 from vgpt2_ext.sandbox.watchdog import Watchdog
 
-# parsed once: DuckDB's parser costs as much on these two as on a short query
-_BEGIN, _ROLLBACK = (duckdb.extract_statements(sql)[0] for sql in ("BEGIN TRANSACTION", "ROLLBACK"))
+# BEGIN and ROLLBACK, parsed once per process (DuckDB's parser costs as much on them as on a short query) by the
+# first connection that runs a query: `duckdb.extract_statements` would start DuckDB's default database for it
+_TRANSACTION: list[duckdb.Statement] = []
 
 
 def connect(memory_mb: int) -> duckdb.DuckDBPyConnection:
@@ -45,7 +46,10 @@ def execute(con: duckdb.DuckDBPyConnection, watchdog: Watchdog, statement: duckd
     """Run `statement` in a transaction that is always rolled back (a write that got this far leaves no trace:
     DuckDB's parser calls `WITH d AS (DELETE ... RETURNING *) SELECT * FROM d` a SELECT), interrupted by
     `watchdog` at `limits.timeout_s`, fetching at most `limits.max_rows` + 1 rows."""
-    con.execute(_BEGIN)
+    if not _TRANSACTION:
+        _TRANSACTION.extend(con.extract_statements("BEGIN TRANSACTION; ROLLBACK"))
+    begin, rollback = _TRANSACTION
+    con.execute(begin)
     watchdog.arm(limits.timeout_s)
     try:
         cursor = con.execute(statement)
@@ -62,7 +66,7 @@ def execute(con: duckdb.DuckDBPyConnection, watchdog: Watchdog, statement: duckd
         raise RunError("runtime", first_line(error)) from None
     finally:
         watchdog.disarm()
-        con.execute(_ROLLBACK)
+        con.execute(rollback)
     if len(rows) > limits.max_rows:
         raise RunError("row_cap", f"returned more than {limits.max_rows} rows (limit `max_rows`)")
     return columns, tuple(rows)

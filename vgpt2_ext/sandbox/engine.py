@@ -6,8 +6,9 @@ changes them), and their column types. *Translate*: to DuckDB's dialect (`transp
 must confirm a single SELECT (the statement it read is the one that runs). *Execute*: in a transaction that
 is always rolled back, with a watchdog that interrupts it at the time limit and a fetch that stops past the
 row cap. Tables are built on first use: on the 3,373-object Vista export a query touching APTH generates
-the rows of APTH and its ~75 ancestors (a child copies its parents' keys) but creates only APTH's table in
-the database; building all 2,400 takes seconds (`benchmarks/bench_sql.py`).
+the rows of APTH and its ~75 ancestors (a child copies its parents' keys), of the ancestors only the columns
+a child can copy (the rest is drawn when a query reads the table: `plan.TableSpec.later`), and creates only
+APTH's table in the database; building all 2,400 takes seconds (`benchmarks/bench_sql.py`).
 
 The engine is what the sandbox's worker process runs (`worker`): the worker arms the operating system's
 limits at each phase through the `phase` hook. Used directly (benchmarks, tests of the engine itself) it
@@ -27,7 +28,7 @@ import duckdb
 from vgpt2_ext.catalog import Catalog, CatalogObject
 from vgpt2_ext.errors import SQLAnalysisError
 from vgpt2_ext.sandbox import database, guard
-from vgpt2_ext.sandbox.generate import Row, generate
+from vgpt2_ext.sandbox.generate import Row, complete, generate
 from vgpt2_ext.sandbox.plan import DataPlan
 from vgpt2_ext.sandbox.result import Limits, Result, RunError, check_size
 from vgpt2_ext.sandbox.transpile import ColumnKinds, is_ordered, to_duckdb
@@ -134,7 +135,9 @@ class Engine:
         node = self.plan.node_of(obj)
         home = self.plan.home(node)
         if node not in self._tables:
-            database.create_table(self._con, self.plan.spec(node), self._rows[node], name=home)
+            spec = self.plan.spec(node)
+            self._rows[node] = complete(spec, self._rows[node], random.Random(f"{self.seed}:{node}:later"))
+            database.create_table(self._con, spec, self._rows[node], name=home)
             self._tables.add(node)
             if home != node:
                 self._views.add(home)

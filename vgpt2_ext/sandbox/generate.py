@@ -7,9 +7,10 @@ its key. APTL takes an APTH row (APCo, Mth, APTrans), then that company's phase 
 JCJP phase of that group, then a GLAC account of the same company. (2) Unique keys: the free key columns
 but the last are drawn, the last is numbered within the others (APTrans 1, 2, 3 per APCo and Mth), unless it
 is a month, which is drawn too.
-(3) Everything else: codes in turn (so every code appears), company and group columns from the row's
-company, NULLs in a share of nullable columns, the rest by domain and type. A row whose key is taken is
-dropped."""
+(3) Everything else: codes in turn within the row's company (every code appears in each company), company
+and group columns from the row's company, NULLs in a share of nullable columns, the rest by domain and type.
+A row whose key is taken is dropped. The spec's `later` columns (no child copies them) are left `LATER`
+here and drawn by `complete`, from a stream of their own, once the table itself is wanted."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from vgpt2_ext.sandbox.values import COMPANY_DOMAINS, NULL_SHARE, draw, nth
 
 Row = tuple[object, ...]
 _UNSET = object()
+LATER = object()  # a column `complete` draws (a child that copied one fails loudly at insert)
 _EXHAUSTED = object()  # the table's key has no more values (HQCO has one row per company)
 # a month ending a key is drawn, not numbered newest first: monthly rows of one vendor, job or account (APVA,
 # JCCP, GLBL) then span the two years, and so do the invoices that must match one (APTH -> APVA on the month)
@@ -41,16 +43,35 @@ def generate(spec: TableSpec, parents: dict[str, list[Row]], rng: random.Random)
     return builder.rows
 
 
+def complete(spec: TableSpec, rows: list[Row], rng: random.Random) -> list[Row]:
+    """`rows` with their `later` columns drawn: NULL in a share of nullable ones, else by domain and type."""
+    if not spec.later:
+        return rows
+    later = [(i, spec.columns[i], spec.columns[i].nullable) for i in spec.later]
+    done = []
+    for row in rows:
+        values = list(row)
+        for i, column, nullable in later:
+            values[i] = None if nullable and rng.random() < NULL_SHARE else draw(column, rng)
+        done.append(tuple(values))
+    return done
+
+
 class _Builder:
     def __init__(self, spec: TableSpec, parents: dict[str, list[Row]], rng: random.Random) -> None:
         self.spec, self.parents, self.rng = spec, parents, rng
         self.rows: list[Row] = []
         self.seen: list[set[Row]] = [set() for _ in spec.keys]
         self.counters: dict[tuple, int] = defaultdict(int)
-        self.indexes: dict[tuple, dict[Row, list[Row]]] = {}
+        self.per_company: dict[object, int] = defaultdict(int)  # rows accepted so far, by company
+        self.linked_company: object = None  # the company of the row being built, once its links are followed
+        self.indexes: dict[tuple[str, tuple[int, ...]], dict[Row, list[Row]]] = {}  # see `_where`
         self.code_order = {i: rng.sample(range(len(c.codes)), len(c.codes))
                            for i, c in enumerate(spec.columns) if c.codes}
         self.company_columns = [i for i, c in enumerate(spec.columns) if c.is_company]
+        later = set(spec.later)
+        self.eager = [(i, c, c.nullable and not c.codes and c.domain not in COMPANY_DOMAINS)
+                      for i, c in enumerate(spec.columns) if i not in later]
 
     def attempt(self) -> object:
         """A new row, None if it had to be dropped, or _EXHAUSTED."""
@@ -60,6 +81,7 @@ class _Builder:
             self._follow(row, link, wished)
         for c, value in wished.items():
             row[c] = value if row[c] is _UNSET else row[c]
+        self.linked_company = self._company(row)
         numbered = self._number_keys(row)
         if numbered is not True:
             return numbered
@@ -73,6 +95,7 @@ class _Builder:
         for key, seen in zip(keys, self.seen):
             seen.add(key)
         self.rows.append(row)
+        self.per_company[self.linked_company] += 1
 
     # -- pass 1: links -----------------------------------------------------------------------------
     def _follow(self, row: list[object], link: Link, wished: dict[int, object]) -> None:
@@ -80,40 +103,45 @@ class _Builder:
             for c in link.child_columns:
                 row[c] = None if row[c] is _UNSET else row[c]
             return
-        fixed = tuple(n for n, c in enumerate(link.child_columns) if row[c] is not _UNSET)
-        candidates = self._matching(link, fixed, tuple(row[link.child_columns[n]] for n in fixed))
+        known = {p: row[c] for c, p in zip(link.child_columns, link.parent_columns) if row[c] is not _UNSET}
+        candidates = self._where(link.parent, known)
         if not candidates:
             return
-        pick = self.rng.choice(self._preferred(row, link, candidates, wished))
+        pick = self.rng.choice(self._preferred(row, link, known, wished) or candidates)
         for c, p in zip(link.child_columns, link.parent_columns):
             if row[c] is _UNSET:
                 row[c] = pick[p]
         for c, p in link.also:
             wished.setdefault(c, pick[p])
 
-    def _matching(self, link: Link, fixed: tuple[int, ...], values: Row) -> list[Row]:
-        """Parent rows whose columns at the `fixed` link positions hold `values` (indexed once per shape)."""
-        shape = (link, fixed)
-        if shape not in self.indexes:
-            index: dict[Row, list[Row]] = defaultdict(list)
-            for parent in self.parents[link.parent]:
-                index[tuple(parent[link.parent_columns[n]] for n in fixed)].append(parent)
-            self.indexes[shape] = index
-        return self.indexes[shape].get(values, [])
+    def _where(self, parent: str, conditions: dict[int, object]) -> list[Row]:
+        """`parent`'s rows holding the `conditions` values at their positions, in order (indexed once for
+        each set of positions)."""
+        positions = tuple(sorted(conditions))
+        index = self.indexes.get((parent, positions))
+        if index is None:
+            index = self.indexes[(parent, positions)] = defaultdict(list)
+            for row in self.parents[parent]:
+                index[tuple(row[p] for p in positions)].append(row)
+        return index.get(tuple(conditions[p] for p in positions), [])
 
-    def _preferred(self, row: list[object], link: Link, candidates: list[Row], wished: dict[int, object]) -> list[Row]:
-        """The candidates that agree with what earlier parent rows suggested and with the row's company (for
-        the company columns the link fills); failing that, those of the row's company; failing that, all."""
+    def _preferred(self, row: list[object], link: Link, known: dict[int, object],
+                   wished: dict[int, object]) -> list[Row]:
+        """The parent rows that agree with the row's company (for the company columns the link fills) and with
+        what earlier parent rows suggested; failing that, those of the row's company; failing that, none."""
         company = self._company(row)
         free = [(c, p) for c, p in zip(link.child_columns, link.parent_columns) if row[c] is _UNSET]
-        by_company = [(p, company) for c, p in free if company is not None and self.spec.columns[c].is_company]
-        by_wish = [(p, wished[c]) for c, p in free if c in wished]
-        for wanted in (by_company + by_wish, by_company):
-            if wanted:
-                found = [r for r in candidates if all(r[p] == value for p, value in wanted)]
-                if found:
-                    return found
-        return candidates
+        by_company = {p: company for c, p in free if company is not None and self.spec.columns[c].is_company}
+        both = dict(by_company)
+        for c, p in free:
+            if c in wished and both.setdefault(p, wished[c]) != wished[c]:
+                both = {}  # the suggestion disagrees with the company: no row holds both
+                break
+        for wanted in (both, by_company):
+            found = self._where(link.parent, {**known, **wanted}) if wanted else []
+            if found:
+                return found
+        return []
 
     def _company(self, row: list[object]) -> object:
         """The row's company: its company column, else any company column already filled."""
@@ -145,16 +173,18 @@ class _Builder:
 
     # -- pass 3: the rest --------------------------------------------------------------------------
     def _fill(self, row: list[object]) -> None:
-        for i, column in enumerate(self.spec.columns):
+        for i, column, free_null in self.eager:
             if row[i] is not _UNSET and (row[i] is not None or column.nullable):
                 continue
-            free_null = column.nullable and not column.codes and column.domain not in COMPANY_DOMAINS
             row[i] = None if free_null and self.rng.random() < NULL_SHARE else self._value(i, row)
+        for i in self.spec.later:
+            row[i] = LATER
 
     def _value(self, i: int, row: list[object]) -> object:
-        """A value for free column `i`: its codes in turn (every code appears), else drawn."""
+        """A value for free column `i`: its codes in turn within the row's company (every code appears in each
+        company: "company 1's open subcontracts" finds some), else drawn."""
         column = self.spec.columns[i]
         if column.codes:
             order = self.code_order[i]
-            return column.codes[order[len(self.rows) % len(order)]]
+            return column.codes[order[self.per_company[self.linked_company] % len(order)]]
         return draw(column, self.rng, self._company(row) if column.domain in COMPANY_DOMAINS else None)

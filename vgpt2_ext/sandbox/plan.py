@@ -10,6 +10,11 @@ happened to touch first.
 Besides the relationships the catalog infers, each company's group columns follow the company master
 (Vista: APTH.VendorGroup is HQCO.VendorGroup of APTH.APCo), as an extra link from (company, group) to
 (HQCo, group).
+
+A query on APTH needs the rows of ~75 ancestors, but of them only what a child can copy: keys, join columns,
+company and group columns, codes. Every other column is `later`: drawn from a random stream of its own when
+the table itself is created, so an ancestor nobody reads costs its links and keys, not its 60 amounts and
+descriptions, and the rows a query sees stay the same whichever tables were built before.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 
 from vgpt2_ext.catalog import Catalog, CatalogObject, Column
-from vgpt2_ext.sandbox.values import ColumnSpec, column_spec
+from vgpt2_ext.sandbox.values import COMPANY_DOMAINS, ColumnSpec, column_spec
 
 MASTER_KEY = "hqco"  # the company master's key column (Vista's HQCO.HQCo)
 
@@ -44,6 +49,7 @@ class TableSpec:
     links: tuple[Link, ...]  # followed in this order (see `_in_order`)
     company: int | None  # position of the row's company column
     rows: int  # rows wanted (fewer when a key runs out of values: there are only so many companies)
+    later: tuple[int, ...] = ()  # columns no child copies: drawn when the table itself is created
 
 
 class DataPlan:
@@ -85,9 +91,14 @@ class DataPlan:
     @cached_property
     def _edges(self) -> dict[str, list[tuple[str, tuple[str, ...], tuple[str, ...]]]]:
         """child node -> [(parent node, child column names, parent column names)], no duplicates."""
+        nodes = {obj.name: self.node_of(obj) for obj in self.catalog.objects}
+
+        def node(name: str) -> str:  # a declared relationship may spell a name its own way
+            return nodes.get(name) or self.node_of(self.catalog.object(name))
+
         edges: dict[str, set] = defaultdict(set)
         for rel in self.catalog.relationships:
-            child, parent = self.node_of(self.catalog.object(rel.child)), self.node_of(self.catalog.object(rel.parent))
+            child, parent = node(rel.child), node(rel.parent)
             if child != parent:
                 edges[child].add((parent, rel.child_columns, rel.parent_columns))
         return {node: sorted(found) for node, found in edges.items()}
@@ -155,7 +166,11 @@ class DataPlan:
                  if (node, edge[0]) not in self._order[1]]
         links += self._group_links(node, columns, company)
         ordered = _in_order([link for link in links if link], keys[0] if keys else ())
-        return TableSpec(obj.name, columns, keys, tuple(self._with_also(ordered, columns)), company, self.rows)
+        keyed = {i for key in keys for i in key}
+        later = tuple(i for i, c in enumerate(columns) if i not in keyed and not c.codes
+                      and c.domain not in COMPANY_DOMAINS and c.name.lower() not in self._join_names)
+        return TableSpec(obj.name, columns, keys, tuple(self._with_also(ordered, columns)), company, self.rows,
+                         later)
 
     def _with_also(self, links: list[Link], columns: tuple[ColumnSpec, ...]) -> list[Link]:
         """Each link also copies the parent's same-named columns that other links join on, so they agree
@@ -163,11 +178,11 @@ class DataPlan:
         joined = sorted({c for link in links for c in link.child_columns})
         result = []
         for link in links:
-            parent = self.spec(link.parent).columns
-            parent_index = {column.name.lower(): i for i, column in enumerate(parent)}
+            spec = self.spec(link.parent)
+            parent_index = {column.name.lower(): i for i, column in enumerate(spec.columns) if i not in spec.later}
             also = tuple((c, parent_index[columns[c].name.lower()]) for c in joined
                          if c not in link.child_columns and columns[c].name.lower() in parent_index
-                         and _holds(columns[c], parent[parent_index[columns[c].name.lower()]]))
+                         and _holds(columns[c], spec.columns[parent_index[columns[c].name.lower()]]))
             result.append(replace(link, also=also))
         return result
 
@@ -193,28 +208,35 @@ class DataPlan:
             return []
         master_index = _positions(self.catalog.object(master))
         master_company = master_index[MASTER_KEY]
+        drawn_later = self.spec(master).later
         links = []
         for i, column in enumerate(columns):
             group = master_index.get(column.name.lower()) if column.domain == "bgroup" else None
+            group = None if group in drawn_later else group
             if group is not None:
                 optional = columns[company].nullable or column.nullable
                 links.append(Link(master, (company, i), (master_company, group), optional, group=True))
         return links
 
     @cached_property
+    def _join_names(self) -> frozenset[str]:
+        """Column names (lower) any relationship joins on: a child copies its parent's columns of these names
+        (the link's own and, through `Link.also`, same-named ones), so they are drawn with the keys."""
+        return frozenset(name.lower() for rel in self.catalog.relationships
+                         for name in rel.child_columns + rel.parent_columns)
+
+    @cached_property
     def _typed(self) -> dict[str, Column]:
         """Column name (lower) -> the most common type and domain of the typed columns of that name in the
         catalog's tables (those with a domain first): what an untyped or domain-less column borrows."""
-        counts: dict[str, Counter] = defaultdict(Counter)
-        for obj in self.catalog.objects:
-            for column in obj.columns if obj.kind == "table" else ():
-                if column.sql_type:
-                    counts[column.name.lower()][(bool(column.domain), column.sql_type, column.domain or "")] += 1
-        typed = {}
-        for name, counter in counts.items():
-            _, sql_type, domain = max(counter, key=lambda k: (k[0], counter[k], k))
-            typed[name] = Column(name, sql_type, domain or None)
-        return typed
+        counts = Counter((column.name.lower(), bool(column.domain), column.sql_type, column.domain or "")
+                         for obj in self.catalog.objects if obj.kind == "table"
+                         for column in obj.columns if column.sql_type)
+        best: dict[str, tuple] = {}
+        for (name, *shape), count in counts.items():
+            rank = (shape[0], count, tuple(shape))
+            best[name] = max(best.get(name, rank), rank)
+        return {name: Column(name, sql_type, domain or None) for name, (_, _, (_, sql_type, domain)) in best.items()}
 
 
 def _in_order(links: list[Link], primary_key: tuple[int, ...]) -> list[Link]:
