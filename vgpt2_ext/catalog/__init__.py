@@ -26,6 +26,7 @@ from vgpt2_ext.catalog.model import (
     module_of,
 )
 from vgpt2_ext.errors import CatalogError
+from vgpt2_ext.processes import long_lived
 
 EMBEDDED = Path(__file__).resolve().parent.parent / "sample"
 DEFAULT_CATALOG = EMBEDDED / "vista.yaml"  # an overlay on DEFAULT_EXPORT that includes SAMPLE_CATALOG
@@ -58,6 +59,11 @@ def _stamp(path: Path) -> float:
 
 @lru_cache(maxsize=8)
 def _load(path: Path, _stamp: float) -> Catalog:
+    with long_lived():  # kept for the process (the cache above)
+        return _read(path)
+
+
+def _read(path: Path) -> Catalog:
     from vgpt2_ext.catalog.csv_loader import is_export_archive, is_export_folder, load_csv_catalog
 
     if path.suffix.lower() in (".yaml", ".yml"):

@@ -218,8 +218,6 @@ def _start(catalog: Catalog, seed: int, rows: int, limits: Limits) -> _Process:
     os.close(from_child)
     process = _Process(popen, Connection(from_parent, readable=False), Connection(to_parent, writable=False),
                        stderr, os.getpid())
-    catalog.relationships  # noqa: B018 - inferred here, while the worker imports, and sent: the worker's plan needs
-    # them, and so does almost every caller (grounding, the judge), which then has them already
     payload = pickle.dumps((catalog, seed, rows, limits), protocol=pickle.HIGHEST_PROTOCOL)
     process.sender = threading.Thread(target=_hand_over, args=(process.requests, payload), daemon=True)
     process.sender.start()

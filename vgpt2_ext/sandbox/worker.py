@@ -25,7 +25,7 @@ import sys
 import time
 from multiprocessing.connection import Connection
 
-from vgpt2_ext.processes import die_with_parent
+from vgpt2_ext.processes import die_with_parent, long_lived
 from vgpt2_ext.sandbox.engine import Engine
 from vgpt2_ext.sandbox.result import ALLOWANCE_MB, GRACE_S, MAX_RESULT_MB, Limits, RunError, first_line
 
@@ -155,7 +155,8 @@ def main(argv: list[str]) -> int:
     die_with_parent(parent)
     inbox, outbox = Connection(read_fd, writable=False), Connection(write_fd, readable=False)
     try:
-        catalog, seed, rows, limits = pickle.loads(inbox.recv_bytes())
+        with long_lived():
+            catalog, seed, rows, limits = pickle.loads(inbox.recv_bytes())
     except (EOFError, OSError):
         return 0
     engine = Engine(catalog, seed=seed, limits=limits, rows_per_table=rows)
