@@ -69,6 +69,9 @@ class _Builder:
         self.code_order = {i: rng.sample(range(len(c.codes)), len(c.codes))
                            for i, c in enumerate(spec.columns) if c.codes}
         self.company_columns = [i for i, c in enumerate(spec.columns) if c.is_company]
+        # each link with its (child position, parent position, whether the child column is a company column)
+        self.links = [(link, tuple((c, p, spec.columns[c].is_company)
+                                   for c, p in zip(link.child_columns, link.parent_columns))) for link in spec.links]
         later = set(spec.later)
         self.eager = [(i, c, c.nullable and not c.codes and c.domain not in COMPANY_DOMAINS)
                       for i, c in enumerate(spec.columns) if i not in later]
@@ -77,8 +80,8 @@ class _Builder:
         """A new row, None if it had to be dropped, or _EXHAUSTED."""
         row: list[object] = [_UNSET] * len(self.spec.columns)
         wished: dict[int, object] = {}  # values a parent row suggested for columns a later link may fill
-        for link in self.spec.links:
-            self._follow(row, link, wished)
+        for link, pairs in self.links:
+            self._follow(row, link, pairs, wished)
         for c, value in wished.items():
             row[c] = value if row[c] is _UNSET else row[c]
         self.linked_company = self._company(row)
@@ -98,19 +101,25 @@ class _Builder:
         self.per_company[self.linked_company] += 1
 
     # -- pass 1: links -----------------------------------------------------------------------------
-    def _follow(self, row: list[object], link: Link, wished: dict[int, object]) -> None:
+    def _follow(self, row: list[object], link: Link, pairs: tuple[tuple[int, int, bool], ...],
+                wished: dict[int, object]) -> None:
         if link.optional and self.rng.random() < NULL_SHARE:
             for c in link.child_columns:
                 row[c] = None if row[c] is _UNSET else row[c]
             return
-        known = {p: row[c] for c, p in zip(link.child_columns, link.parent_columns) if row[c] is not _UNSET}
+        known: dict[int, object] = {}
+        free = []
+        for c, p, is_company in pairs:
+            if row[c] is _UNSET:
+                free.append((c, p, is_company))
+            else:
+                known[p] = row[c]
         candidates = self._where(link.parent, known)
         if not candidates:
             return
-        pick = self.rng.choice(self._preferred(row, link, known, wished) or candidates)
-        for c, p in zip(link.child_columns, link.parent_columns):
-            if row[c] is _UNSET:
-                row[c] = pick[p]
+        pick = self.rng.choice(self._preferred(row, link, known, free, wished) or candidates)
+        for c, p, _ in free:
+            row[c] = pick[p]
         for c, p in link.also:
             wished.setdefault(c, pick[p])
 
@@ -125,15 +134,14 @@ class _Builder:
                 index[tuple(row[p] for p in positions)].append(row)
         return index.get(tuple(conditions[p] for p in positions), [])
 
-    def _preferred(self, row: list[object], link: Link, known: dict[int, object],
+    def _preferred(self, row: list[object], link: Link, known: dict[int, object], free: list[tuple[int, int, bool]],
                    wished: dict[int, object]) -> list[Row]:
         """The parent rows that agree with the row's company (for the company columns the link fills) and with
         what earlier parent rows suggested; failing that, those of the row's company; failing that, none."""
         company = self._company(row)
-        free = [(c, p) for c, p in zip(link.child_columns, link.parent_columns) if row[c] is _UNSET]
-        by_company = {p: company for c, p in free if company is not None and self.spec.columns[c].is_company}
+        by_company = {p: company for _, p, is_company in free if is_company} if company is not None else {}
         both = dict(by_company)
-        for c, p in free:
+        for c, p, _ in free:
             if c in wished and both.setdefault(p, wished[c]) != wished[c]:
                 both = {}  # the suggestion disagrees with the company: no row holds both
                 break

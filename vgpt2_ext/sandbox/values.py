@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 from decimal import Decimal
+from functools import lru_cache
 from typing import Literal
 
 from vgpt2_ext.catalog import Column
@@ -79,17 +80,18 @@ def column_spec(column: Column, fallback: Column | None = None) -> ColumnSpec:
                       length=_text_length(kind, args), bounds=_INT_BOUNDS.get(base, (0, 0)),
                       precision=precision, scale=scale)
     codes = tuple(value for value in (_fit_code(spec, code.value) for code in column.codes) if value is not None)
-    return replace(spec, codes=codes)
+    return replace(spec, codes=codes) if codes else spec
 
 
-def _split_type(sql_type: str) -> tuple[str, list[str]]:
+@lru_cache(maxsize=1024)  # a catalog spells a few dozen types; specs are built for thousands of columns
+def _split_type(sql_type: str) -> tuple[str, tuple[str, ...]]:
     match = re.fullmatch(r"\s*([a-z0-9_ ]+?)\s*(?:\((.*)\))?\s*", sql_type.lower())
     if not match:
-        return "varchar", []
-    return match.group(1), [a.strip() for a in (match.group(2) or "").split(",") if a.strip()]
+        return "varchar", ()
+    return match.group(1), tuple(a.strip() for a in (match.group(2) or "").split(",") if a.strip())
 
 
-def _duck_type(base: str, kind: Kind, args: list[str]) -> str:
+def _duck_type(base: str, kind: Kind, args: tuple[str, ...]) -> str:
     if kind == "int":
         return _INT_DUCK[base]
     if kind == "decimal":
@@ -98,7 +100,7 @@ def _duck_type(base: str, kind: Kind, args: list[str]) -> str:
     return _DUCK_TYPE[kind]
 
 
-def _decimal_shape(base: str, args: list[str]) -> tuple[int, int]:
+def _decimal_shape(base: str, args: tuple[str, ...]) -> tuple[int, int]:
     if base in _MONEY:
         return _MONEY[base]
     digits = [int(a) for a in args if a.isdigit()]
@@ -106,7 +108,7 @@ def _decimal_shape(base: str, args: list[str]) -> tuple[int, int]:
     return precision, min(digits[1], precision) if len(digits) > 1 else 0
 
 
-def _text_length(kind: Kind, args: list[str]) -> int | None:
+def _text_length(kind: Kind, args: tuple[str, ...]) -> int | None:
     if kind != "text" or not args or not args[0].isdigit():
         return None  # varchar(max), untyped
     return max(int(args[0]), 1)
