@@ -52,7 +52,12 @@ install: $(STAMP)
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet -e '.[dev]' 2>&1 | { grep -v 'is ignored' || true; }
+	$(COMPILE)
 	touch $@
+
+# An editable install compiles none of our modules, and a shell with PYTHONDONTWRITEBYTECODE never writes their
+# bytecode: every process (each sandbox worker among them) would compile them from source again (~40 ms a start).
+COMPILE = $(BIN)/python -m compileall -q vgpt2_ext eval_suite benchmarks
 
 # `make data` always rebuilds; `make sft` rebuilds the dataset only when it is missing or older than what it is
 # made from: the catalog (CATALOG, a file or every file of a folder; the embedded Vista catalog by default), the seed
@@ -131,6 +136,7 @@ lint: $(STAMP)
 
 # The launcher benchmark trains on the default SFT data with the profile's model: both are made first when missing.
 bench: $(STAMP) $(SFT_DATA) $(MODEL_DEPS)
+	$(COMPILE)
 	for script in $(filter-out $(QUALITY_BENCH),$(wildcard benchmarks/bench_*.py)); do $(BIN)/python "$$script"; done
 
 # The real-model pipeline (`make all` on PROFILE, smollm2-cpu unless given, into saves/quality/), timed stage by

@@ -215,7 +215,9 @@ class Catalog:
     def find(self, name: str) -> CatalogObject | None:
         """The object called `name` (any case, optional `dbo.` or brackets), or None."""
         found = self._by_name.get(name.lower())  # a plain name, as code and most queries spell it
-        return found if found is not None else self._by_name.get(normalise_name(name))
+        if found is not None or not any(mark in name for mark in _DECORATIONS) and name.strip() == name:
+            return found
+        return self._by_name.get(normalise_name(name))
 
     def object(self, name: str) -> CatalogObject:
         found = self.find(name)
@@ -330,6 +332,9 @@ def rank_keys(found: list[tuple[bool, tuple[str, ...]]]) -> tuple[tuple[str, ...
 def sqlglot_type(column: Column) -> str:
     """A type sqlglot can parse; untyped (report-view) columns become `varchar`."""
     return column.sql_type or "varchar"
+
+
+_DECORATIONS = (".", "[", "]", '"', "`")  # what `normalise_name` strips besides case and spaces
 
 
 def normalise_name(name: str) -> str:

@@ -165,7 +165,7 @@ def _tokens(text: str, names: Names) -> list[Unit]:
 
 
 def _candidate(text: str, quoted: bool, names: Names) -> Unit | None:
-    text = re.sub(r"^dbo\.", "", text, flags=re.I)
+    text = text[4:] if text[:4].lower() == "dbo." else text
     if "." in text:
         return _dotted(text, names)
     if not _IDENTIFIER.match(text):
