@@ -8,8 +8,12 @@
    each made unique by a trailing SQL comment and sentence so no parse or analysis cache serves it.
 3. Generation: the 49 case prompts answered by the embedded tiny model through LLaMA-Factory, batched
    (`HFBackend.generate`) vs one at a time (LLaMA-Factory's own `ChatModel.chat`), greedy.
-Every figure is the median of `--runs` runs. Results: benchmarks/results/validate.{json,md}.
+Every figure is the median of `--runs` runs. With `--baseline REV` the suite is also scored by the code of git
+revision REV (its tree exported to a temporary folder; its own sandbox worker), alternating with this tree's in
+processes of their own, so a ratio measured in the same minutes goes beside the seconds of a machine whose speed
+drifts. Results: benchmarks/results/validate.{json,md}.
     .venv/bin/python benchmarks/bench_validate.py [--runs 3] [--answers 10000] [--model models/tiny-qwen2]
+                                                  [--baseline REV]
 """
 
 from __future__ import annotations
@@ -19,6 +23,9 @@ import json
 import os
 import platform
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -56,6 +63,33 @@ def measure_suite(runs: int) -> dict:
     passed = summarise(outcomes, ValidateSettings()).passed
     return {"cases": len(cases), "passed": passed, "first_run_s": times[0], "seconds": statistics.median(times),
             "goal_s": GOAL_SUITE_S}
+
+
+def compare_suite(commit: str, runs: int, rounds: int = 2) -> dict:
+    """The suite's seconds with this tree and with `commit`'s, each in a process of its own, alternating."""
+    times: dict[str, dict[str, list[float]]] = {"now": {"first": [], "all": []}, "baseline": {"first": [], "all": []}}
+    with tempfile.TemporaryDirectory() as tmp:
+        archive = subprocess.run(["git", "archive", commit, "vgpt2_ext", "eval_suite", "benchmarks", "tests/eval_suite",
+                                  "tests/judge"], cwd=REPO, capture_output=True, check=True).stdout
+        subprocess.run(["tar", "-x", "-C", tmp], input=archive, check=True)
+        for _ in range(rounds):
+            for name, tree in (("baseline", Path(tmp)), ("now", REPO)):
+                found = _suite_in(tree, runs)
+                times[name]["first"].append(found["first_run_s"])
+                times[name]["all"].append(found["seconds"])
+    medians = {name: {"first_run_s": statistics.median(got["first"]), "seconds": statistics.median(got["all"])}
+               for name, got in times.items()}
+    return {"commit": commit, "rounds": rounds, **medians,
+            "ratio": medians["now"]["seconds"] / medians["baseline"]["seconds"],
+            "ratio_first_run": medians["now"]["first_run_s"] / medians["baseline"]["first_run_s"]}
+
+
+def _suite_in(tree: Path, runs: int) -> dict:
+    """`measure_suite` of the tree's own benchmark, run in `tree` (so its sandbox worker runs its code too)."""
+    code = f"import json, bench_validate as b; print(json.dumps(b.measure_suite({runs})))"
+    found = subprocess.run([sys.executable, "-c", code], cwd=tree, capture_output=True, text=True, check=True,
+                           env={**os.environ, "PYTHONPATH": os.pathsep.join([str(tree), str(tree / "benchmarks")])})
+    return json.loads(found.stdout.strip().splitlines()[-1])
 
 
 def answer_pool() -> list[tuple[str, str]]:
@@ -126,6 +160,13 @@ def markdown(result: dict) -> str:
         f"| score {rate['answers']:,} recorded answers (unique texts, {rate['distinct_answers']} shapes) "
         f"| {rate['answers_per_s']:.0f} answers/s | |",
     ]
+    base = result.get("baseline")
+    if base:
+        now, then = base["now"], base["baseline"]
+        lines.append(f"| the same, this tree vs `{base['commit']}`, alternating in processes of their own "
+                     f"({base['rounds']} rounds) | {now['seconds']:.2f} s vs {then['seconds']:.2f} s "
+                     f"(x{base['ratio']:.2f}); first run {now['first_run_s']:.2f} s vs {then['first_run_s']:.2f} s "
+                     f"(x{base['ratio_first_run']:.2f}) | |")
     if gen:
         lines += [f"| generate {gen['prompts']} answers, batched ({gen['batch_size']} a batch, "
                   f"{gen['max_new_tokens']} new tokens, {gen['device']}) | {gen['batched_s']:.2f} s | |",
@@ -143,11 +184,14 @@ def main() -> int:
     parser.add_argument("--model", type=Path, default=REPO / "models" / "tiny-qwen2")
     parser.add_argument("--batch-size", type=int, default=8)
     parser.add_argument("--max-new-tokens", type=int, default=64)
+    parser.add_argument("--baseline", help="git revision whose suite scoring to time beside this tree's")
     args = parser.parse_args()
     os.chdir(REPO)
     result = {"runs": args.runs, "machine": f"{platform.processor() or platform.machine()}, "
                                            f"{len(os.sched_getaffinity(0))} CPU(s)",
               "suite": measure_suite(args.runs), "throughput": measure_throughput(args.runs, args.answers)}
+    if args.baseline:
+        result["baseline"] = compare_suite(args.baseline, args.runs)
     if (args.model / "config.json").is_file():
         result["generation"] = measure_generation(args.runs, args.model, args.batch_size, args.max_new_tokens)
     write_json(RESULTS / "validate.json", result)

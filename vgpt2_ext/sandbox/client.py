@@ -18,9 +18,9 @@ import sys
 import tempfile
 import threading
 import time
-import weakref
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
+from multiprocessing.util import Finalize
 from pathlib import Path
 
 from vgpt2_ext.catalog import Catalog
@@ -79,7 +79,7 @@ class Sandbox:
         self.peak_kb = 0  # the highest resident memory (VmHWM, KB) a worker reported; the address space caps it
         self.starts = 0  # workers started so far (the first, and one after each that was ended)
         self._process: _Process | None = None
-        self._finalizer: weakref.finalize | None = None
+        self._finalizer: Finalize | None = None
         self._lock = threading.RLock()
 
     # -- what callers use --------------------------------------------------------------------------
@@ -195,8 +195,10 @@ class Sandbox:
         if self._process is None:
             self._process = _start(self.catalog, self.seed, self.rows_per_table, self.limits)
             if self._finalizer is not None:
-                self._finalizer.detach()
-            self._finalizer = weakref.finalize(self, _stop_quietly, self._process)
+                self._finalizer.cancel()
+            # ends (and reaps) the worker when this object goes, and when this process exits, a multiprocessing
+            # worker included (it skips atexit): its CPU time then counts among this process's children
+            self._finalizer = Finalize(self, _stop_quietly, args=(self._process,), exitpriority=0)
             self.starts += 1
         return self._process
 
@@ -213,7 +215,7 @@ def _start(catalog: Catalog, seed: int, rows: int, limits: Limits) -> _Process:
     popen = subprocess.Popen(
         [sys.executable, "-m", "vgpt2_ext.sandbox.worker", str(to_child), str(from_child), str(os.getpid())],
         pass_fds=(to_child, from_child), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=stderr,
-        env=env, close_fds=True)
+        env=env, close_fds=True, cwd=_PACKAGE_ROOT)  # `-m` puts the working folder first on the path: ours
     os.close(to_child)
     os.close(from_child)
     process = _Process(popen, Connection(from_parent, readable=False), Connection(to_parent, writable=False),
