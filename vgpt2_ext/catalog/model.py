@@ -215,7 +215,7 @@ class Catalog:
     def find(self, name: str) -> CatalogObject | None:
         """The object called `name` (any case, optional `dbo.` or brackets), or None."""
         found = self._by_name.get(name.lower())  # a plain name, as code and most queries spell it
-        if found is not None or not any(mark in name for mark in _DECORATIONS) and name.strip() == name:
+        if found is not None or (name.strip() == name and not any(mark in name for mark in _DECORATIONS)):
             return found
         return self._by_name.get(normalise_name(name))
 
