@@ -1,11 +1,12 @@
 """The claims a prose text states about the schema, read with the judge's mention reader (`facts.py` decides them).
 
-Each sentence outside code is read into units (`mentions.units_of`: schema names become mentions with their
-table and column resolved), negated (`negation.negate`), and a bare column takes the table of its sentence
-that has it or, failing that, the table the text last spoke of (`**Primary Key:** ...` under `The APTH table
-...`). The sentence is then written as a *shape*: each mention as `M<i>`, each other word lower-cased,
-punctuation as its own word, and the claim patterns (`PATTERNS`, one table like the negation cues) are matched
-over it. Which words name a type comes from the catalog (its domains and base types), never from a list here.
+Each sentence outside code is read into units as the mention reader reads it (`prose.read_sentence`: schema
+names become mentions with their table and column resolved, negated, and a bare column takes the table of its
+sentence that has it) or, failing that, the table the text last spoke of (`**Primary Key:** ...` under `The
+APTH table ...`). The sentence is then written as a *shape*: each mention as `M<i>`, each other word
+lower-cased, punctuation as its own word, and the claim patterns (`PATTERNS`, one table like the negation cues)
+are matched over it. Which words name a type comes from the catalog (its domains and base types), never from a
+list here.
 
 A sentence is not read for claims when it is a question, or when it says that what it shows is wrong
 (`NOT_ASSERTED`: "Incomplete JOIN like `ARTH.Customer = ARCM.Customer` would be incorrect"). A claim about a
@@ -22,9 +23,8 @@ from typing import Literal
 
 from vgpt2_ext.catalog import Catalog, canonical_type
 from vgpt2_ext.errors import CatalogError
-from vgpt2_ext.judge.mentions import Mention, Names, Unit, own_columns, units_of
-from vgpt2_ext.judge.negation import negate
-from vgpt2_ext.judge.prose import NUMBERS, sentences
+from vgpt2_ext.judge.mentions import Mention, Names, Unit
+from vgpt2_ext.judge.prose import NUMBERS, read_sentence, sentences
 from vgpt2_ext.sql.cache import per_catalog
 
 ClaimKind = Literal["key", "join", "join_pair", "type", "nullable", "code", "holder", "column_count", "holder_count",
@@ -165,9 +165,7 @@ def read_claims(text: str, catalog: Catalog) -> list[Claim]:
 
 def _sentences(text: str, names: Names) -> Iterator[_Sentence]:
     for text_of in sentences(text):
-        units = units_of(text_of, names)
-        negate(units, names)
-        own_columns(units, names)
+        units = read_sentence(text_of, names)
         shape = " ".join(_token(i, unit) for i, unit in enumerate(units))
         tables = [u.mention.table for u in units if u.is_table and u.mention.exists and not u.mention.negation]
         yield _Sentence(text_of, units, shape, tables[0] if tables else None)

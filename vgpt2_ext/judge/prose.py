@@ -17,11 +17,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from vgpt2_ext.catalog import Catalog
-from vgpt2_ext.judge.mentions import Mention, Names, own_columns, same, units_of
+from vgpt2_ext.judge.mentions import Mention, Names, Unit, own_columns, same, units_of
 from vgpt2_ext.judge.negation import CUES, Cue, negate
 from vgpt2_ext.judge.references import refer
+from vgpt2_ext.sql.cache import per_catalog
 
-__all__ = ["CUES", "Cue", "Mention", "Reading", "covers", "question_referents", "read_prose", "sentences"]
+__all__ = ["CUES", "Cue", "Mention", "Reading", "covers", "question_referents", "read_prose", "read_sentence",
+           "sentences"]
 
 _CONTRACTIONS = ((r"\bcan't\b|\bcannot\b", "can not"), (r"\bwon't\b", "will not"), (r"n't\b", " not"),
                  (r"\bI'm\b", "I am"), (r"\b(there|it|that|what)'s\b", r"\1 is"), (r"(?<=\w)'s\b", " 's"))
@@ -76,12 +78,31 @@ def read_prose(text: str, catalog: Catalog, watch: Iterable[str] = (), referents
     names = Names(catalog, tuple(watch))
     found: list[Mention] = []
     for number, sentence in enumerate(sentences(text)):
-        units = refer(units_of(sentence, names), referents)
-        negate(units, names)
-        own_columns(units, names)
-        for unit in units:
+        for unit in read_sentence(sentence, names, referents):
             found += [replace(m, sentence=number) for m in (unit.mention, *unit.contained) if m is not None]
     return Reading(_owned_across_sentences(found, names))
+
+
+def read_sentence(sentence: str, names: Names, referents: tuple[Mention, ...] = ()) -> list[Unit]:
+    """The sentence's units, references to `referents` resolved, negation set, bare columns given their table:
+    what this reading and the claim reading (`claims.read_claims`) both start from. Without referents the
+    units are remembered, so a text whose schema names and whose stated facts are both proven (every answer
+    the data build and the audit prove) is read once; they are shared, so callers only read them."""
+    if referents:
+        return _read(sentence, names, referents)
+    return _remembered(names.catalog, sentence, names.watch)
+
+
+@per_catalog(maxsize=512)
+def _remembered(catalog: Catalog, sentence: str, watch: tuple[str, ...]) -> list[Unit]:
+    return _read(sentence, Names(catalog, watch), ())
+
+
+def _read(sentence: str, names: Names, referents: tuple[Mention, ...]) -> list[Unit]:
+    units = refer(units_of(sentence, names), referents)
+    negate(units, names)
+    own_columns(units, names)
+    return units
 
 
 def question_referents(question: str, catalog: Catalog, watch: Iterable[str] = ()) -> tuple[Mention, ...]:
