@@ -178,13 +178,16 @@ class _NameIndex:
             if ch in self.alphabet:
                 wanted[self.alphabet[ch]] += 1
         quick = 2.0 * np.minimum(self.counts, wanted).sum(axis=1) / (self.lengths + len(word))
-        matcher, found = difflib.SequenceMatcher(), []
+        matcher, best = difflib.SequenceMatcher(), []  # the n best (ratio, name) so far, a min-heap
         matcher.set_seq2(word)
-        for row in np.nonzero(quick >= cutoff)[0]:  # ratio <= quick_ratio: nothing else can reach the cutoff
+        rows = np.nonzero(quick >= cutoff)[0]  # ratio <= quick_ratio: nothing else can reach the cutoff
+        for row in rows[np.argsort(-quick[rows], kind="stable")]:  # highest bound first, so the loop can stop
+            if len(best) == n and best[0][0] > quick[row]:
+                break  # no name left can reach the n found
             matcher.set_seq1(self.lowered[row])
-            if matcher.ratio() >= cutoff:
-                found.append((matcher.ratio(), self.lowered[row]))
-        return tuple(self.spelling[match] for _, match in heapq.nlargest(n, found))
+            if (ratio := matcher.ratio()) >= cutoff:
+                (heapq.heappush if len(best) < n else heapq.heappushpop)(best, (ratio, self.lowered[row]))
+        return tuple(self.spelling[match] for _, match in sorted(best, reverse=True))
 
 
 @per_catalog(maxsize=8)
