@@ -15,9 +15,11 @@ set of files), CPU seconds of the audit (the process and its workers), rows per 
 and of the whole (`setup_s + audit_s`). Medians of `--runs` with two workers; one run with one worker in the
 same session is the baseline of the speedup, and for our own rows the SFT data proof alone on the same rows
 (one process) is the baseline of the audit's CPU cost. The load average (1 minute) is recorded before and after: the
-machine is shared, and wall-clock figures measure the neighbours too (CPU seconds do not).
+machine is shared, and wall-clock figures measure the neighbours too (CPU seconds do not). With `--baseline REV`
+each run of the two SFT workloads is paired with a run of git revision REV's code, one after the other, so the
+ratio of the two medians compares code measured in the same minutes (this machine's speed drifts 2x in an hour).
 Goal: >= 500 SFT rows/s on 2 cores on the real Vista export. Results: benchmarks/results/audit.{json,md}.
-    .venv/bin/python benchmarks/bench_audit.py [--runs 3] [--sft-examples 6000]
+    .venv/bin/python benchmarks/bench_audit.py [--runs 3] [--sft-examples 6000] [--baseline REV]
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ import tempfile
 from dataclasses import replace
 from pathlib import Path
 
+from bench_data import export_revision
 from rich.console import Console
 from rich.table import Table
 
@@ -108,11 +111,12 @@ def load() -> float:
     return round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else float("nan")
 
 
-def one_run(target: Path, repair: bool, workers: int) -> dict:
+def one_run(target: Path, repair: bool, workers: int, tree: Path = REPO) -> dict:
+    """One audit in a fresh process running the code of `tree` (this checkout, or an exported revision)."""
     with tempfile.TemporaryDirectory() as out:
-        env = {**os.environ, "PYTHONPATH": str(REPO), "HF_HUB_OFFLINE": "1"}
+        env = {**os.environ, "PYTHONPATH": str(tree), "HF_HUB_OFFLINE": "1"}
         found = subprocess.run([sys.executable, "-c", RUN, str(target), str(FIXTURE), out, "1" if repair else "0",
-                                str(workers)], capture_output=True, text=True, env=env, cwd=REPO, check=True)
+                                str(workers)], capture_output=True, text=True, env=env, cwd=tree, check=True)
     figures = json.loads(found.stdout.strip().splitlines()[-1])
     rows, audit, setup = figures["rows"], figures["audit_s"], figures["setup_s"]
     return {"rows": rows, "setup_s": round(setup, 2), "audit_s": round(audit, 2), "cpu_s": round(figures["cpu_s"], 2),
@@ -120,12 +124,19 @@ def one_run(target: Path, repair: bool, workers: int) -> dict:
             "rows_per_cpu_s": round(rows / figures["cpu_s"], 1), "verdicts": figures["verdicts"]}
 
 
-def measure(name: str, target: Path, repair: bool, runs: int, one_worker: bool, proof_alone: bool = False) -> dict:
+def measure(name: str, target: Path, repair: bool, runs: int, one_worker: bool, proof_alone: bool = False,
+            baseline: tuple[str, Path] | None = None) -> dict:
     before = load()
-    results = [one_run(target, repair, GOAL["cores"]) for _ in range(runs)]
-    numeric = [key for key, value in results[0].items() if isinstance(value, (int, float))]
-    median = {key: statistics.median(r[key] for r in results) for key in numeric}
+    results, then = [], []
+    for _ in range(runs):
+        if baseline is not None:
+            then.append(one_run(target, repair, GOAL["cores"], baseline[1]))
+        results.append(one_run(target, repair, GOAL["cores"]))
+    median = _median(results)
     entry = {"workload": name, "repair": repair, "runs": results, "median": median, "load_before": before}
+    if then:
+        entry["baseline"] = {"commit": baseline[0], "runs": then, "median": _median(then)}
+        entry["ratio_to_baseline"] = round(median["audit_s"] / entry["baseline"]["median"]["audit_s"], 2)
     if one_worker:
         one = one_run(target, repair, 1)
         entry["one_worker"] = one
@@ -135,6 +146,11 @@ def measure(name: str, target: Path, repair: bool, runs: int, one_worker: bool, 
         entry["cpu_ratio_to_data_proof"] = round(entry["one_worker"]["cpu_s"] / found["cpu_s"], 2)
     entry["load_after"] = load()
     return entry
+
+
+def _median(results: list[dict]) -> dict:
+    numeric = [key for key, value in results[0].items() if isinstance(value, (int, float))]
+    return {key: statistics.median(r[key] for r in results) for key in numeric}
 
 
 def sft_rows(folder: Path) -> Path:
@@ -170,6 +186,12 @@ def markdown(report: dict) -> str:
                      f"{m['rows_per_s_with_setup']} | {m['rows_per_cpu_s']} | {one['audit_s'] if one else '-'} | "
                      f"{entry.get('speedup', '-')} | {entry['load_before']}/{entry['load_after']} |")
     for entry in report["workloads"]:
+        if "baseline" in entry:
+            then = entry["baseline"]["median"]
+            lines += ["", f"Same-run baseline ({entry['workload']}): the code of `{entry['baseline']['commit']}`, each "
+                          f"of its runs beside one of this tree's: {then['audit_s']} s, {then['rows_per_s']} rows/s; "
+                          f"this tree / baseline = {entry['ratio_to_baseline']}."]
+    for entry in report["workloads"]:
         if "data_proof_alone" in entry:
             alone = entry["data_proof_alone"]
             lines += ["", f"Baseline ({entry['workload']}): the SFT data proof alone on the same rows, one process "
@@ -187,17 +209,20 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--sft-examples", type=int, default=6000)
+    parser.add_argument("--baseline", help="git revision whose audit to run beside this tree's, for same-run ratios")
     args = parser.parse_args(argv)
     if not (FIXTURE / "information_schema_columns.csv").is_file() or not PAIRS.is_file():
         print(f"skipped: needs {FIXTURE} and {PAIRS}")
         return 0
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, sorted(os.sched_getaffinity(0))[: GOAL["cores"]])
+    baseline = (args.baseline, Path(export_revision(args.baseline))) if args.baseline else None
     with tempfile.TemporaryDirectory() as folder:
         reference, own = sft_rows(Path(folder)), own_sft(Path(folder), args.sft_examples)
-        workloads = [measure("earlier VGPT2 SFT answers", reference, True, args.runs, one_worker=True),
+        workloads = [measure("earlier VGPT2 SFT answers", reference, True, args.runs, one_worker=True,
+                             baseline=baseline),
                      measure("vgpt2_sft on the Vista export", own, False, args.runs, one_worker=True,
-                             proof_alone=True),
+                             proof_alone=True, baseline=baseline),
                      measure("earlier VGPT2 DPO pairs", PAIRS, True, args.runs, one_worker=False)]
     goal = {entry["workload"]: entry["median"]["rows_per_s"] for entry in workloads[:2]}
     report = {"workloads": workloads, "goal": goal, "cpus": GOAL["cores"],

@@ -38,6 +38,17 @@ def test_the_judge_gives_each_answer_its_verdict_for_its_reason(entry: dict, cat
     assert sorted(verdict.gates) == sorted(entry.get("gates", [])), reasons
 
 
+@pytest.mark.parametrize("entry", [e for e in ENTRIES if CASES[e["case"]].category == "hallucination"],
+                         ids=lambda entry: entry["title"])
+def test_asking_for_some_checks_runs_those_alone_with_the_same_results(entry: dict, catalog) -> None:
+    case = CASES[entry["case"]]
+    wanted = ("refusal", "suggests")
+    every = judge(entry["answer"], case, catalog)
+    some = judge(entry["answer"], case, catalog, checks=wanted)
+    assert [c.name for c in some.checks] == [c.name for c in every.checks if c.name in wanted]
+    assert [some.check(name) for name in wanted] == [every.check(name) for name in wanted]
+
+
 def test_the_table_covers_every_category() -> None:
     assert {CASES[entry["case"]].category for entry in ENTRIES} == {case.category for case in CASES.values()}
 

@@ -217,7 +217,7 @@ def _refusal(example: Example, catalog: Catalog) -> Rejection | None:
         return None
     case = Case(example.id, example.category, example.question,
                 expect=Expect(refusal=True, forbid=example.missing, suggest=example.suggest))
-    verdict = judge(example.answer, case, catalog)
+    verdict = judge(example.answer, case, catalog, checks=("refusal", "suggests"))
     for name, reason in (("refusal", "missing_not_denied"), ("suggests", "alternative_not_named")):
         check = verdict.check(name)
         if check is not None and not check.passed:

@@ -11,6 +11,7 @@ category's pass threshold.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 from vgpt2_ext.judge.case import CATEGORIES, Case, Expect, load_cases
@@ -23,12 +24,16 @@ if TYPE_CHECKING:
 __all__ = ["CATEGORIES", "Case", "Check", "Expect", "Verdict", "judge", "load_cases", "passes"]
 
 
-def judge(answer: str, case: Case, catalog: Catalog, *, sandbox: Sandbox | None = None) -> Verdict:
-    """Score `answer` to `case` against `catalog` (executing in `sandbox`, default: the catalog's own)."""
-    from vgpt2_ext.judge.checks import run_checks
+def judge(answer: str, case: Case, catalog: Catalog, *, sandbox: Sandbox | None = None,
+          checks: Collection[str] = ()) -> Verdict:
+    """Score `answer` to `case` against `catalog` (executing in `sandbox`, default: the catalog's own).
+    `checks`: only the checks of these names (default: all), for a caller that reads a few of them (each check
+    depends only on the answer and the case, so it comes out the same), not the score."""
+    from vgpt2_ext.judge.checks import CHECKS, run_checks
     from vgpt2_ext.judge.evidence import Evidence
 
-    return run_checks(Evidence(answer, case, catalog, sandbox))
+    specs = tuple(spec for spec in CHECKS if spec.name in checks) if checks else CHECKS
+    return run_checks(Evidence(answer, case, catalog, sandbox), specs)
 
 
 def passes(verdict: Verdict, threshold: float) -> bool:
