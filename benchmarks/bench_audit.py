@@ -125,17 +125,17 @@ def one_run(target: Path, repair: bool, workers: int, tree: Path = REPO) -> dict
 
 
 def measure(name: str, target: Path, repair: bool, runs: int, one_worker: bool, proof_alone: bool = False,
-            baseline: tuple[str, Path] | None = None) -> dict:
+            against: tuple[str, Path] | None = None) -> dict:
     before = load()
     results, then = [], []
     for _ in range(runs):
-        if baseline is not None:
-            then.append(one_run(target, repair, GOAL["cores"], baseline[1]))
+        if against is not None:
+            then.append(one_run(target, repair, GOAL["cores"], against[1]))
         results.append(one_run(target, repair, GOAL["cores"]))
     median = _median(results)
     entry = {"workload": name, "repair": repair, "runs": results, "median": median, "load_before": before}
     if then:
-        entry["baseline"] = {"commit": baseline[0], "runs": then, "median": _median(then)}
+        entry["baseline"] = {"commit": against[0], "runs": then, "median": _median(then)}
         entry["ratio_to_baseline"] = round(median["audit_s"] / entry["baseline"]["median"]["audit_s"], 2)
     if one_worker:
         one = one_run(target, repair, 1)
@@ -216,13 +216,13 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, sorted(os.sched_getaffinity(0))[: GOAL["cores"]])
-    baseline = (args.baseline, Path(export_revision(args.baseline))) if args.baseline else None
+    against = (args.baseline, Path(export_revision(args.baseline))) if args.baseline else None
     with tempfile.TemporaryDirectory() as folder:
         reference, own = sft_rows(Path(folder)), own_sft(Path(folder), args.sft_examples)
         workloads = [measure("earlier VGPT2 SFT answers", reference, True, args.runs, one_worker=True,
-                             baseline=baseline),
+                             against=against),
                      measure("vgpt2_sft on the Vista export", own, False, args.runs, one_worker=True,
-                             proof_alone=True, baseline=baseline),
+                             proof_alone=True, against=against),
                      measure("earlier VGPT2 DPO pairs", PAIRS, True, args.runs, one_worker=False)]
     goal = {entry["workload"]: entry["median"]["rows_per_s"] for entry in workloads[:2]}
     report = {"workloads": workloads, "goal": goal, "cpus": GOAL["cores"],
