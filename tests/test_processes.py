@@ -1,5 +1,5 @@
-"""Routing work to worker processes: a key always meets the same worker, and new keys go where the least
-work went, so groups of repeated keys still split the items evenly."""
+"""Routing work to worker processes: a key always meets the same worker, and with `balance` new keys go where
+the least work went, so groups of repeated keys still split the items evenly."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ def _pids(items: list[str]) -> list[tuple[str, int]]:
 
 
 def test_a_key_meets_one_worker_and_new_keys_go_to_the_least_loaded() -> None:
-    workers = Workers(2, _nothing)
+    workers = Workers(2, _nothing, balance=True)
     try:
         items = ["a"] * 4 + ["b", "c", "d", "e"]  # hashing a..e to two workers puts 7 of the 8 on one
         first = workers.submit(_pids, items, key=str)()

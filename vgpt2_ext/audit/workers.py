@@ -3,10 +3,12 @@
 Each worker holds the catalog, its own proof sandbox (tables built as its queries read them, with the SFT data
 proof's row count) and its own `RowProver` caches. So rows are routed by what they read, as the data build
 routes its candidates: a row `make data` wrote by the first table its provenance names, any other row by its
-first query's text. A worker then builds mostly its share of the tables, and rows repeating a query meet its
-proof in one worker's cache. Results are put back in file order, and a verdict depends only on its row, so the
-output is the same for any number of workers. With one worker everything runs in this process. Two windows are
-in flight at once: the workers prove one while this process writes the other, and memory stays bounded.
+first query's text, a new one to the worker given the fewest rows so far (`Workers(balance=True)`: the earlier
+VGPT2 answers repeat one query in groups of up to 160 rows). A worker then builds mostly its share of the
+tables, and rows repeating a query meet its proof in one worker's cache. Results are put back in file order,
+and a verdict depends only on its row, so the output is the same for any number of workers. With one worker
+everything runs in this process. Two windows are in flight at once: the workers prove one while this process
+writes the other, and memory stays bounded.
 """
 
 from __future__ import annotations
@@ -62,7 +64,7 @@ class Pool:
             _init(self.catalog, self.repair)
             return self
         self.catalog.relationships  # noqa: B018 - inferred once here, inherited by the forked workers
-        self._workers = Workers(self.workers, _init, (self.catalog, self.repair))
+        self._workers = Workers(self.workers, _init, (self.catalog, self.repair), balance=True)
         return self
 
     def __exit__(self, *exc) -> None:
