@@ -1,9 +1,8 @@
 """Worker processes: each keeps what it built (a sandbox, proof caches) from one task to the next, so work is
 routed to one by a key and the same key always meets the same process (by the key's hash; or, with `balance`,
 a new key goes to the worker given the fewest items so far: hashing gave one of two workers 60 % of the earlier
-VGPT2 answers, whose first queries repeat in groups of up to 160 rows, while the data build, whose keys come in
-bursts by category, kept its two cores busier hashed: 1.84 vs 1.5 cores on 20,000 export rows); and each ends
-with its parent: a worker
+VGPT2 answers, whose first queries repeat in groups of up to 160 rows; the data build's keys are many small
+groups and stay hashed); and each ends with its parent: a worker
 whose parent was killed (SIGKILL, a crash) must not run on, orphaned, holding memory and CPU (the data build's
 provers, the audit's, the sandbox's workers)."""
 
@@ -63,7 +62,7 @@ class Workers:
                            for _ in range(count)]
         self._balance = balance
         self._home: dict[int, int] = {}  # with `balance`: a key's checksum -> its worker, for good
-        self._given = [0] * count  # items routed to each worker so far
+        self._given = [0] * count  # with `balance`: items routed to each worker so far
 
     def submit(self, function: Callable[[list], list], items: Sequence,
                key: Callable[[Any], str]) -> Callable[[], list]:
@@ -72,9 +71,7 @@ class Workers:
         meets depends only on the keys submitted before it, so a run routes alike every time."""
         shares: dict[int, list[int]] = defaultdict(list)
         for index, item in enumerate(items):
-            worker = self._worker(zlib.crc32(key(item).encode()))
-            self._given[worker] += 1
-            shares[worker].append(index)
+            shares[self._worker(zlib.crc32(key(item).encode()))].append(index)
         futures = [(indexes, self._executors[worker].submit(function, [items[i] for i in indexes]))
                    for worker, indexes in shares.items()]
 
@@ -92,6 +89,7 @@ class Workers:
         worker = self._home.get(checksum)
         if worker is None:
             worker = self._home[checksum] = self._given.index(min(self._given))
+        self._given[worker] += 1
         return worker
 
     def spread(self, function: Callable[..., list], items: Sequence, *args: Any) -> list:
