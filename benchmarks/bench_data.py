@@ -8,8 +8,9 @@ workers; on a machine shared with other work the wall clock also measures the ne
 not), candidates offered and examples validated per wall second and per CPU second. Medians of `--runs`.
 Goal: >= 20,000 validated examples in under 60 s on 2 cores for the real Vista export.
 `--baseline REV` measures the builders of git revision REV in the same run (its tree exported to a temporary
-folder and run in a subprocess on the same catalog and settings), so a machine shared with other work compares
-like with like; the 1-minute load average before and after each measurement is recorded beside it.
+folder and run in a subprocess on the same catalog and settings), each of its runs just before one of this
+tree's, so a machine whose speed drifts compares like with like; the 1-minute load average before and after
+each measurement is recorded beside it.
 Results: benchmarks/results/data.{json,md}.
     .venv/bin/python benchmarks/bench_data.py [--runs 3] [--sample-examples 6000] [--fixture-examples 20000]
     .venv/bin/python benchmarks/bench_data.py --runs 1 --sample-examples 0 --baseline ff06a31
@@ -77,14 +78,24 @@ def _baseline_run(tree: str, catalog: str | None, examples: int, seed: int) -> d
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def measure(name: str, catalog: str | None, examples: int, runs: int, baseline: str | None = None) -> dict:
+def measure(name: str, catalog: str | None, examples: int, runs: int, baseline: str | None = None,
+            baseline_name: str = "") -> list[dict]:
+    """This tree's runs (and, with `baseline`, that tree's, each seed's run of it just before this tree's)."""
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
-    results = [one_run(catalog, examples, seed, baseline) for seed in range(runs)]
-    median = {key: statistics.median(r[key] for r in results) for key in results[0]}
-    two_core_bound = median["cpu_s"] / GOAL["cores"]
+    results, then = [], []
+    for seed in range(runs):
+        if baseline:
+            then.append(one_run(catalog, examples, seed, baseline))
+        results.append(one_run(catalog, examples, seed))
     after = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
+    return [_entry(label, examples, found, load, after)
+            for label, found in ((name, results), (baseline_name, then)) if found]
+
+
+def _entry(name: str, examples: int, results: list[dict], load: float | None, after: float | None) -> dict:
+    median = {key: statistics.median(r[key] for r in results) for key in results[0]}
     return {"catalog": name, "examples": examples, "runs": results, "median": median,
-            "cpu_s_per_core": round(two_core_bound, 2), "load_before": load, "load_after": after}
+            "cpu_s_per_core": round(median["cpu_s"] / GOAL["cores"], 2), "load_before": load, "load_after": after}
 
 
 def export_revision(revision: str) -> str:
@@ -138,14 +149,12 @@ def main(argv: list[str] | None = None) -> int:
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, sorted(os.sched_getaffinity(0))[: GOAL["cores"]])
     old = export_revision(args.baseline) if args.baseline else None
-    catalogs = ([measure("embedded default (real Vista + overlay)", None, args.sample_examples, args.runs)]
+    catalogs = (measure("embedded default (real Vista + overlay)", None, args.sample_examples, args.runs)
                 if args.sample_examples else [])
     has_fixture = (Path(args.fixture) / "information_schema_columns.csv").is_file()
     if has_fixture:
-        catalogs.append(measure("real Vista export", args.fixture, args.fixture_examples, args.runs))
-        if old:
-            catalogs.append(measure(f"real Vista export, builders of {args.baseline}", args.fixture,
-                                    args.fixture_examples, args.runs, old))
+        catalogs += measure("real Vista export", args.fixture, args.fixture_examples, args.runs, old,
+                            f"real Vista export, builders of {args.baseline}")
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
     fixture = next((c for c in catalogs if c["catalog"] == "real Vista export"), None)
     report = {"catalogs": catalogs, "goal": goal_check(fixture), "load_average": load,
