@@ -2,8 +2,8 @@
 
 Each sentence outside code is read into units as the mention reader reads it (`prose.read_sentence`: schema
 names become mentions with their table and column resolved, negated, and a bare column takes the table of its
-sentence that has it) or, failing that, the table the text last spoke of (`**Primary Key:** ...` under `The
-APTH table ...`). The sentence is then written as a *shape*: each mention as `M<i>`, each other word
+sentence that has it); a sentence without a table speaks of the one the text last named (`**Primary Key:** ...`
+under `The APTH table ...`). The sentence is then written as a *shape*: each mention as `M<i>`, each other word
 lower-cased, punctuation as its own word, and the claim patterns (`PATTERNS`, one table like the negation cues)
 are matched over it. Which words name a type comes from the catalog (its domains and base types), never from a
 list here.
