@@ -47,17 +47,22 @@ FIXTURE = SHARED / "fixtures" / "vista"
 PAIRS = SHARED / "reference" / "vgpt2_v3_dpo_pairs.json"
 GOAL = {"rows_per_s": 500, "cores": 2}
 
-# one run, in a fresh process: times the setup and the audit apart, prints the figures as JSON
-RUN = """
-import json, resource, sys, time
-from pathlib import Path
-start = time.perf_counter()
-from vgpt2_ext.audit.run import AuditRun, run_audit
-from vgpt2_ext.catalog import load_catalog
+# CPU seconds of a process and of its children it has reaped (workers, sandbox workers), for both scripts below
+CPU = """
+import resource
 
 def cpu():
     own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+"""
+
+# one run, in a fresh process: times the setup and the audit apart, prints the figures as JSON
+RUN = CPU + """
+import json, sys, time
+from pathlib import Path
+start = time.perf_counter()
+from vgpt2_ext.audit.run import AuditRun, run_audit
+from vgpt2_ext.catalog import load_catalog
 
 target, catalog, out, repair, workers = sys.argv[1:6]
 imported = time.perf_counter()
@@ -72,9 +77,10 @@ print(json.dumps({"import_s": imported - start, "setup_s": setup - imported, "au
 
 
 # the baseline, in a fresh process: the SFT data proof alone (`prove_example`, `prove_sql` once per distinct
-# text, in one process) on rows `make data` wrote, what the audit of those rows does at least
-BASELINE = """
-import json, sys, time
+# text, in one process and its sandbox worker) on rows `make data` wrote, what the audit of those rows does at
+# least; CPU seconds of both processes, as the audit's figure counts its workers and their sandboxes
+BASELINE = CPU + """
+import json, sys
 from vgpt2_ext.catalog import load_catalog
 from vgpt2_ext.data.example import Example
 from vgpt2_ext.data.proof import prove_example, prove_sql
@@ -85,7 +91,7 @@ path, catalog = sys.argv[1:3]
 catalog = load_catalog(catalog)
 catalog.relationships
 rows = [json.loads(line) for line in open(path, encoding="utf-8")]
-cpu = time.process_time()
+cpu0 = cpu()
 sandbox, proven, failed = Sandbox(catalog, rows_per_table=DataSettings().proof_rows), {}, 0
 for row in rows:
     example = Example(row["category"], row["source"], "", row["question"], row["conversations"][2]["value"],
@@ -95,7 +101,8 @@ for row in rows:
         if sql not in proven:
             proven[sql] = prove_sql(sql, catalog, sandbox)
     failed += found.rejection is not None or any(proven[sql].rejection for sql in found.sqls)
-print(json.dumps({"cpu_s": time.process_time() - cpu, "rows": len(rows), "failed": failed}))
+sandbox.close()  # its worker reaped, so its CPU time is counted
+print(json.dumps({"cpu_s": cpu() - cpu0, "rows": len(rows), "failed": failed}))
 """
 
 
