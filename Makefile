@@ -135,9 +135,12 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 
 # The launcher benchmark trains on the default SFT data with the profile's model: both are made first when missing.
+# Every script runs; make fails at the end, naming each script that failed (a crash, or a goal it checks missed).
 bench: $(STAMP) $(SFT_DATA) $(MODEL_DEPS)
 	$(COMPILE)
-	for script in $(filter-out $(QUALITY_BENCH),$(wildcard benchmarks/bench_*.py)); do $(BIN)/python "$$script"; done
+	failed=; for script in $(filter-out $(QUALITY_BENCH),$(wildcard benchmarks/bench_*.py)); do \
+		$(BIN)/python "$$script" || failed="$$failed $$script"; done; \
+	if [ -n "$$failed" ]; then echo "make bench: failed:$$failed" >&2; exit 1; fi
 
 # The real-model pipeline (`make all` on PROFILE, smollm2-cpu unless given, into saves/quality/), timed stage by
 # stage; appends its figures to benchmarks/results/quality.{json,md}. About an hour on CPU: not in `make bench`.

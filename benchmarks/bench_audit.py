@@ -202,7 +202,8 @@ def markdown(report: dict) -> str:
         if "data_proof_alone" in entry:
             alone = entry["data_proof_alone"]
             lines += ["", f"Baseline ({entry['workload']}): the SFT data proof alone on the same rows, one process "
-                          f"(`prove_example`, `prove_sql` once per distinct text): {alone['cpu_s']} CPU s; the "
+                          f"and its sandbox worker (`prove_example`, `prove_sql` once per distinct text): "
+                          f"{alone['cpu_s']} CPU s; the "
                           f"audit with one worker: {entry['one_worker']['cpu_s']} CPU s, ratio "
                           f"{entry['cpu_ratio_to_data_proof']}."]
     goal = report["goal"]
