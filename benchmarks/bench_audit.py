@@ -14,8 +14,9 @@ what any command on the export pays first), `audit_s` (`run_audit`: reading, pro
 set of files), CPU seconds of the audit (the process and its workers), rows per second of `audit_s` (the goal)
 and of the whole (`setup_s + audit_s`). Medians of `--runs` with two workers; one run with one worker in the
 same session is the baseline of the speedup, and for our own rows the SFT data proof alone on the same rows
-(one process) is the baseline of the audit's CPU cost. The load average (1 minute) is recorded before and after: the
-machine is shared, and wall-clock figures measure the neighbours too (CPU seconds do not). With `--baseline REV`
+(one process and its sandbox worker) is the baseline of the audit's CPU cost. The load average (1 minute) is
+recorded before and after: the machine is shared, and wall-clock figures measure the neighbours too (CPU seconds
+do not). With `--baseline REV`
 each run of the two SFT workloads is paired with a run of git revision REV's code, one after the other, so the
 ratio of the two medians compares code measured in the same minutes (this machine's speed drifts 2x in an hour).
 Goal: >= 500 SFT rows/s on 2 cores on the real Vista export. Results: benchmarks/results/audit.{json,md}.
