@@ -16,9 +16,9 @@ and of the whole (`setup_s + audit_s`). Medians of `--runs` with two workers; on
 same session is the baseline of the speedup, and for our own rows the SFT data proof alone on the same rows
 (one process and its sandbox worker) is the baseline of the audit's CPU cost. The load average (1 minute) is
 recorded before and after: the machine is shared, and wall-clock figures measure the neighbours too (CPU seconds
-do not). With `--baseline REV`
-each run of the two SFT workloads is paired with a run of git revision REV's code, one after the other, so the
-ratio of the two medians compares code measured in the same minutes (this machine's speed drifts 2x in an hour).
+do not). With `--baseline REV` each run of the two SFT workloads is paired with a run of git revision REV's code,
+one after the other, so the ratio of the two medians compares code measured in the same minutes (this machine's
+speed drifts 2x in an hour).
 Goal: >= 500 SFT rows/s on 2 cores on the real Vista export. Results: benchmarks/results/audit.{json,md}.
     .venv/bin/python benchmarks/bench_audit.py [--runs 3] [--sft-examples 6000] [--baseline REV]
 """
@@ -204,9 +204,8 @@ def markdown(report: dict) -> str:
             alone = entry["data_proof_alone"]
             lines += ["", f"Baseline ({entry['workload']}): the SFT data proof alone on the same rows, one process "
                           f"and its sandbox worker (`prove_example`, `prove_sql` once per distinct text): "
-                          f"{alone['cpu_s']} CPU s; the "
-                          f"audit with one worker: {entry['one_worker']['cpu_s']} CPU s, ratio "
-                          f"{entry['cpu_ratio_to_data_proof']}."]
+                          f"{alone['cpu_s']} CPU s; the audit with one worker: {entry['one_worker']['cpu_s']} CPU s, "
+                          f"ratio {entry['cpu_ratio_to_data_proof']}."]
     goal = report["goal"]
     lines += ["", f"Goal: >= {GOAL['rows_per_s']} SFT rows/s on {GOAL['cores']} cores on the real Vista export: "
               + "; ".join(f"{name}: {figure} rows/s ({'met' if figure >= GOAL['rows_per_s'] else 'NOT met'})"
