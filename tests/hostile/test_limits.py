@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from tests.hostile.conftest import HOSTILE_LIMITS, built
+from tests.hostile.conftest import HOSTILE_LIMITS, built, read_cases
 from vgpt2_ext.sandbox import RunError, Sandbox
 from vgpt2_ext.sandbox.result import GRACE_S
 
@@ -37,3 +37,23 @@ def test_a_runaway_query_ends_within_the_limits(case: dict, hostile_sandbox: San
 
 def test_the_sandbox_answers_after_every_runaway_case(hostile_sandbox: Sandbox) -> None:
     assert hostile_sandbox.run("SELECT COUNT(*) AS n FROM HQCO").rows == ((4,),)
+
+
+def test_a_batch_of_runaway_queries_gets_each_its_own_verdict_and_runs_the_rest(hostile_sandbox: Sandbox) -> None:
+    """`run_many`, as the data proof and the audit send queries: a runaway query that fails softly, ends the worker
+    after its reply, or has it killed mid-batch gets the verdict its own run gets, and the queries after it run."""
+    cases = read_cases("limits.yaml")
+    batch = [sql for case in cases for sql in (built(case), "SELECT 1 AS warm")]
+    started = time.monotonic()
+    outcomes = hostile_sandbox.run_many(batch)
+    seconds = time.monotonic() - started
+    assert len(outcomes) == len(batch)
+    for case, outcome, after in zip(cases, outcomes[::2], outcomes[1::2]):
+        if isinstance(outcome, RunError):
+            assert outcome.kind in case["kinds"], f"{case['title']}: {outcome}"
+            assert case.get("says", "") in str(outcome)
+        else:
+            assert case.get("ok"), f"{case['title']} ran to completion, but the case must fail"
+        assert after.rows == ((1,),), f"the query after {case['title']!r}: {after}"
+    assert seconds <= len(cases) * BOUND_S
+    assert hostile_sandbox.peak_kb <= hostile_sandbox.address_space_mb * 1024

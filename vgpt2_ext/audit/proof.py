@@ -16,13 +16,14 @@ proof is that it runs, not which rows it returns (there is no gold query to comp
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from vgpt2_ext.audit.repair import Repair, own_company, repair_sql
 from vgpt2_ext.audit.shapes import Answer, AuditRow
 from vgpt2_ext.data.example import Example
-from vgpt2_ext.data.proof import ExampleProof, SQLProof, prove_example, prove_sql
+from vgpt2_ext.data.proof import ExampleProof, SQLProof, prove_example, prove_sql, prove_sqls
 from vgpt2_ext.judge import Case
 from vgpt2_ext.judge.evidence import Evidence
 from vgpt2_ext.sql.extract import extract_sql
@@ -100,6 +101,12 @@ class RowProver:
         if sql not in self._sql:
             self._sql[sql] = prove_sql(sql, self.catalog, self.sandbox)
         return self._sql[sql]
+
+    def prefetch(self, sqls: Iterable[str]) -> None:
+        """Prove the texts not proven yet in one sandbox batch (`prove_sqls`), ahead of the rows that hold them."""
+        new = [sql for sql in dict.fromkeys(sqls) if sql not in self._sql]
+        if new:
+            self._sql.update(zip(new, prove_sqls(new, self.catalog, self.sandbox)))
 
     def repair(self, sql: str) -> Repair | None:
         if sql not in self._repairs:

@@ -17,7 +17,7 @@ import heapq
 import math
 from collections import defaultdict
 from collections.abc import Sequence
-from functools import lru_cache
+from dataclasses import dataclass
 from typing import Any
 
 from vgpt2_ext.catalog import Catalog, CatalogObject, Column, Relationship
@@ -66,7 +66,7 @@ def pick_tables(question: str, catalog: Catalog, limit: int, neighbours: int,
     joins = relations(catalog)
     around = {rel.parent if rel.child == name else rel.child for name in picked for rel in joins.get(name, ())}
     around -= set(picked)
-    best = heapq.nsmallest(neighbours, around, key=lambda n: (-scores.get(n, 0.0), n))
+    best = heapq.nsmallest(neighbours, around, key=lambda n: (-index.score(scores, n), n))
     return picked + best
 
 
@@ -95,7 +95,7 @@ def render_schema(tables: Sequence[str], question: str, catalog: Catalog, budget
     kept: list[str] = []
     terms = set(words(question))
     for name in tables:
-        ddl = _ddl(catalog.object(name), terms, budget - used)
+        ddl = _ddl(_layout(catalog, name), terms, budget - used)
         if ddl is None:
             continue
         lines.append(ddl)
@@ -108,41 +108,67 @@ def render_schema(tables: Sequence[str], question: str, catalog: Catalog, budget
     return "\n".join(lines) if kept else ""
 
 
-def _ddl(obj: CatalogObject, terms: set[str], budget: int) -> str | None:
-    """`CREATE TABLE ...` for `obj` within `budget` tokens; when it does not fit whole, without the description
-    and with the columns the question does not mention trimmed."""
-    columns = list(obj.columns)
-    full = _create(obj, columns, 0, described=True)
-    if estimate_tokens(full) <= budget:
-        return full
-    key = {name.lower() for name in obj.key}
-    ranked = sorted(range(len(columns)), key=lambda i: (columns[i].name.lower() not in key,
-                                                        not terms & _column_words(columns[i].name), i))
-    keep = [i for i in ranked if columns[i].name.lower() in key]
-    used = len(_create(obj, [columns[i] for i in sorted(keep)], len(columns) - len(keep)))
-    for index in ranked[len(keep):]:
-        added = len(_column_ddl(columns[index])) + 2  # ", " and the column
+@dataclass(frozen=True)
+class _Layout:
+    """An object's DDL in parts, worked out once per catalog: every prompt naming the object reuses them."""
+
+    obj: CatalogObject
+    full: str  # the whole `CREATE TABLE`, with the description
+    columns: tuple[str, ...]  # each column's DDL
+    key: tuple[int, ...]  # the key columns' positions
+    mentions: dict[str, tuple[int, ...]]  # a search term -> the positions of the non-key columns it names
+
+
+_LAYOUTS: dict[str, dict[str, _Layout]] = {}
+
+
+def _layout(catalog: Catalog, name: str) -> _Layout:
+    layouts = _LAYOUTS.setdefault(catalog.fingerprint, {})
+    if name not in layouts:
+        obj = catalog.object(name)
+        columns = tuple(_column_ddl(column) for column in obj.columns)
+        key_names = {column.lower() for column in obj.key}
+        key = tuple(i for i, column in enumerate(obj.columns) if column.name.lower() in key_names)
+        mentions: dict[str, list[int]] = defaultdict(list)
+        for i, column in enumerate(obj.columns):
+            if i not in key:
+                for term in dict.fromkeys(words(column.name)):
+                    mentions[term].append(i)
+        layouts[name] = _Layout(obj, _create(obj, columns, 0, described=True), columns, key,
+                                {term: tuple(found) for term, found in mentions.items()})
+    return layouts[name]
+
+
+def _ddl(layout: _Layout, terms: set[str], budget: int) -> str | None:
+    """`CREATE TABLE ...` for the object within `budget` tokens; when it does not fit whole, without the
+    description and with the columns the question does not mention trimmed (the key first, then the columns
+    the question mentions, then the others, each group in table order)."""
+    if estimate_tokens(layout.full) <= budget:
+        return layout.full
+    columns, keep = layout.columns, list(layout.key)
+    mentioned = sorted({i for term in terms for i in layout.mentions.get(term, ())})
+    named = set(mentioned)
+    ranked = mentioned + [i for i in range(len(columns)) if i not in named and i not in layout.key]
+    used = len(_create(layout.obj, [columns[i] for i in keep], len(columns) - len(keep)))
+    for index in ranked:
+        added = len(columns[index]) + 2  # ", " and the column
         if math.ceil((used + added) / CHARS_PER_TOKEN) > budget:
             break
         keep.append(index)
         used += added
     while True:  # the count of left-out columns may have changed length: check the real text
-        text = _create(obj, [columns[i] for i in sorted(keep)], len(columns) - len(keep))
-        if estimate_tokens(text) <= budget or len(keep) <= len(key):
+        text = _create(layout.obj, [columns[i] for i in sorted(keep)], len(columns) - len(keep))
+        if estimate_tokens(text) <= budget or len(keep) <= len(layout.key):
             return text if estimate_tokens(text) <= budget else None
         keep.pop()
 
 
-@lru_cache(maxsize=65536)
-def _column_words(name: str) -> frozenset[str]:
-    return frozenset(words(name))
-
-
-def _create(obj: CatalogObject, columns: list[Column], left_out: int, described: bool = False) -> str:
+def _create(obj: CatalogObject, columns: Sequence[str], left_out: int, described: bool = False) -> str:
+    """The `CREATE TABLE` of `obj` with these column definitions, noting how many were left out."""
     about = f"-- {obj.name}: {obj.description}" if obj.description and described else f"-- {obj.name}"
     if obj.base_table:
         about += f" (view over {obj.base_table})"
-    parts = [_column_ddl(c) for c in columns]
+    parts = list(columns)
     if left_out:
         parts.append(f"/* {left_out} more columns */")
     if obj.key:
@@ -150,7 +176,6 @@ def _create(obj: CatalogObject, columns: list[Column], left_out: int, described:
     return f"{about}\nCREATE TABLE {obj.name} ({', '.join(parts)});"
 
 
-@lru_cache(maxsize=65536)
 def _column_ddl(column: Column) -> str:
     text = " ".join(filter(None, (column.name, column.domain or column.sql_type)))
     if not column.nullable:

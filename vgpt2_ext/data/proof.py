@@ -4,7 +4,7 @@ Two levels, so the expensive part is done once per distinct SQL text (the same q
 paraphrases):
 
 - `prove_sql(sql)`: parses as T-SQL (no dialect slip), names only catalog objects (grounding), keeps the house
-  style, and executes in the sandbox.
+  style, and executes in the sandbox. `prove_sqls(sqls)` proves many, running them in one sandbox batch.
 - `prove_example(example)`: what the answer says in prose. Every table and column it names exists, it denies
   nothing that exists (the judge's prose reading), every key, join, type, code or count it states is true
   (the judge's fact reader, `judge.facts`), the objects it deliberately calls missing really are
@@ -22,6 +22,7 @@ them, never drops a candidate silently.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -102,6 +103,30 @@ class SQLProof:
 
 def prove_sql(sql: str, catalog: Catalog, sandbox: Sandbox) -> SQLProof:
     """Parse, ground, style-check and execute one SQL text."""
+    return prove_sqls([sql], catalog, sandbox)[0]
+
+
+def prove_sqls(sqls: Sequence[str], catalog: Catalog, sandbox: Sandbox) -> list[SQLProof]:
+    """`prove_sql` of each text; those that reach the sandbox run in one batch (`Sandbox.run_many`)."""
+    found = [_check_sql(sql, catalog) for sql in sqls]
+    ready = [proof for proof in found if isinstance(proof, _Ready)]
+    try:
+        outcomes = sandbox.run_many([proof.bound for proof in ready]) if ready else []
+    except VGPT2Error as error:  # no worker would start: each of them fails for that reason
+        outcomes = [error] * len(ready)
+    runs = iter(outcomes)
+    return [proof if isinstance(proof, SQLProof) else _executed(proof, next(runs)) for proof in found]
+
+
+@dataclass(frozen=True)
+class _Ready:
+    """A text that passed every check short of running: its tables, and the text with its parameters bound."""
+
+    tables: tuple[str, ...]
+    bound: str
+
+
+def _check_sql(sql: str, catalog: Catalog) -> SQLProof | _Ready:
     try:
         parse_tsql(sql)
         analysis = analyze(sql, catalog)
@@ -118,10 +143,15 @@ def prove_sql(sql: str, catalog: Catalog, sandbox: Sandbox) -> SQLProof:
     if violations:
         return SQLProof(Rejection(f"style_{violations[0].rule}", "; ".join(v.message for v in violations)))
     try:
-        sandbox.run(bind_samples(sql, catalog))
+        return _Ready(analysis.tables, bind_samples(sql, catalog))
     except VGPT2Error as error:
         return SQLProof(Rejection("sql_execution", str(error)))
-    return SQLProof(None, analysis.tables)
+
+
+def _executed(ready: _Ready, outcome: object) -> SQLProof:
+    if isinstance(outcome, VGPT2Error):
+        return SQLProof(Rejection("sql_execution", str(outcome)))
+    return SQLProof(None, ready.tables)
 
 
 def prove_example(example: Example, catalog: Catalog) -> ExampleProof:

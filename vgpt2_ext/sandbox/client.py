@@ -1,4 +1,6 @@
-"""The sandbox as callers see it: `Sandbox.run(sql)` sends the query to a worker process and waits.
+"""The sandbox as callers see it: `Sandbox.run(sql)` sends the query to a worker process and waits;
+`Sandbox.run_many(sqls)` sends a batch in one request (a proof of thousands of queries then costs no round
+trip each: 23 % of the worker's CPU time on the 14,600 queries of a 20,000-example build).
 
 The worker (`worker`) holds the engine and its database under the operating system's limits; this side
 keeps the pipes, starts the worker on first use or `start()` (about a second of an interpreter, DuckDB,
@@ -18,6 +20,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.util import Finalize
@@ -90,6 +93,39 @@ class Sandbox:
         check_size(sql, limits)
         return self._request("run", (sql,), limits)
 
+    def run_many(self, sqls: Sequence[str], *, limits: Limits | None = None) -> list[Result | RunError]:
+        """`run` of each query, in one request: each one's Result or RunError, in order, as `run` would give
+        them. A batch whose worker is ended mid-way (a hard limit) goes on one query at a time from the first
+        query without an answer, on a fresh worker, so the query that ended it gets its own verdict."""
+        limits = limits or self.limits
+        found: list[Result | RunError | None] = [None] * len(sqls)
+        waiting = []
+        for index, sql in enumerate(sqls):
+            try:
+                check_size(sql, limits)
+                waiting.append(index)
+            except RunError as error:
+                found[index] = error
+        while waiting:
+            try:
+                answers, ended = self._request("run_many", ([sqls[i] for i in waiting],), limits, len(waiting))
+            except RunError:
+                for index in waiting:
+                    found[index] = self._single(sqls[index], limits)
+                break
+            for index, answer in zip(waiting, answers):
+                found[index] = pickle.loads(answer)
+            if ended:
+                self.close()  # see worker._run_many
+            waiting = waiting[len(answers):]
+        return found  # type: ignore[return-value]
+
+    def _single(self, sql: str, limits: Limits) -> Result | RunError:
+        try:
+            return self.run(sql, limits=limits)
+        except RunError as error:
+            return error
+
     def translate(self, sql: str, *, limits: Limits | None = None) -> str:
         """The DuckDB text `run` would execute for `sql`, after the same checks (to see what ran)."""
         limits = limits or self.limits
@@ -133,13 +169,14 @@ class Sandbox:
             self._process = None
 
     # -- the worker --------------------------------------------------------------------------------
-    def _request(self, method: str, args: tuple, limits: Limits | None = None):
-        """Send one request and wait for its reply (with `limits`: at most every phase's limit and slack)."""
+    def _request(self, method: str, args: tuple, limits: Limits | None = None, runs: int = 1):
+        """Send one request and wait for its reply (with `limits`: at most every phase's limit and slack, for each
+        of its `runs`)."""
         message = pickle.dumps((method, args, {"limits": limits} if limits else {}), protocol=pickle.HIGHEST_PROTOCOL)
         with self._lock:
             process = self._send(message)
             started = time.monotonic()
-            if not process.replies.poll(_deadline(limits) if limits else None):
+            if not process.replies.poll(runs * _deadline(limits) if limits else None):
                 self.close()
                 raise RunError("timeout", f"stopped after {time.monotonic() - started:.1f} s: the sandbox worker "
                                           "did not answer within its limits and was ended")

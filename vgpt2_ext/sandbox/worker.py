@@ -11,7 +11,9 @@ long function call inside DuckDB included. The parent sees the worker gone, repo
 fresh worker for the next query. The worker also dies with its parent (PR_SET_PDEATHSIG).
 
 Requests and replies are pickled tuples on two pipes: (method, args, kwargs) -> ("ok", value, peak_kb) or
-("error", kind, message, fatal, peak_kb); after a fatal one the worker ends.
+("error", kind, message, fatal, peak_kb); after a fatal one the worker ends. `run_many` runs a batch of
+queries in one request, each under its own timers, so a prover's queries cost no round trip each (the
+pipes' round trips, and the two processes taking turns on a core, cost 23 % of the worker's CPU time).
 """
 
 from __future__ import annotations
@@ -75,12 +77,37 @@ def _run(engine: Engine, sql: str, limits: Limits):
     return engine.run(sql, limits=limits, phase=_Timers(engine))
 
 
+def _run_many(engine: Engine, sqls: list[str], limits: Limits) -> tuple[list[bytes], bool]:
+    """Each query's pickled result or RunError, in order, and whether the worker must end. The batch stops early
+    after a failure that leaves the engine unsure (the worker then ends), and once the results hold
+    `MAX_RESULT_MB` (the caller sends the rest again); a single result past it is refused as `run` refuses it."""
+    found: list[bytes] = []
+    size = 0
+    for sql in sqls:
+        try:
+            data = pickle.dumps(_run(engine, sql, limits), protocol=pickle.HIGHEST_PROTOCOL)
+        except BaseException as error:  # noqa: BLE001 - as in `_answer`
+            verdict, fatal = _verdict(engine, error, limits)
+            found.append(pickle.dumps(verdict, protocol=pickle.HIGHEST_PROTOCOL))
+            if fatal:
+                return found, True
+            continue
+        if len(data) > MAX_RESULT_MB * MB:
+            data = pickle.dumps(_too_large(data), protocol=pickle.HIGHEST_PROTOCOL)
+        found.append(data)
+        size += len(data)
+        if size > MAX_RESULT_MB * MB:
+            break
+    return found, False
+
+
 def _translate(engine: Engine, sql: str, limits: Limits) -> str:
     return engine.translate(sql, limits=limits, phase=_Timers(engine))
 
 
 METHODS = {
     "run": _run,
+    "run_many": _run_many,
     "translate": _translate,
     "materialise": lambda engine, names: engine.materialise(names),
     "snapshot": lambda engine: engine.snapshot(),
@@ -107,29 +134,34 @@ def _answer(engine: Engine, method: str, args: tuple, kwargs: dict) -> tuple[byt
         value = METHODS[method](engine, *args, **kwargs)
         data = pickle.dumps(("ok", value, _peak_kb()), protocol=pickle.HIGHEST_PROTOCOL)
     except BaseException as error:  # noqa: BLE001 - every failure becomes a reply; the parent decides
-        return _failure(engine, error, kwargs.get("limits") or engine.limits)
+        verdict, fatal = _verdict(engine, error, kwargs.get("limits") or engine.limits)
+        return _error(verdict.kind, verdict.detail, fatal=fatal), fatal
     if len(data) > MAX_RESULT_MB * MB:
-        return _error("memory", f"the result takes {len(data) / MB:.0f} MB; the sandbox returns at most "
-                                f"{MAX_RESULT_MB} MB"), False
-    return data, False
+        return _error("memory", _too_large(data).detail), False
+    return data, method == "run_many" and value[1]
 
 
-def _failure(engine: Engine, error: BaseException, limits: Limits) -> tuple[bytes, bool]:
+def _verdict(engine: Engine, error: BaseException, limits: Limits) -> tuple[RunError, bool]:
+    """What a failure tells the caller, and whether the worker must end (its engine may be half-changed)."""
     if isinstance(error, RunError):
-        return _error(error.kind, error.detail), False
+        return error, False
     if isinstance(error, _PrepareExpired):
-        return _error("timeout", f"parsing, checking and translating took more than {limits.prepare_s:g} s "
-                                 "(limit `prepare_s`)"), False
+        return RunError("timeout", f"parsing, checking and translating took more than {limits.prepare_s:g} s "
+                                   "(limit `prepare_s`)"), False
     if isinstance(error, RecursionError):
-        return _error("parse", "the query nests too deeply to translate; write it flatter", fatal=True), True
+        return RunError("parse", "the query nests too deeply to translate; write it flatter"), True
     if isinstance(error, MemoryError):
-        return _error("memory", f"the query needed more than the worker's {_address_space_mb(engine)} MB "
-                                f"(limit `memory_mb` {engine.limits.memory_mb} + {ALLOWANCE_MB} MB allowance)",
-                      fatal=True), True
+        return RunError("memory", f"the query needed more than the worker's {_address_space_mb(engine)} MB "
+                                  f"(limit `memory_mb` {engine.limits.memory_mb} + {ALLOWANCE_MB} MB allowance)"), True
     if not isinstance(error, Exception):
         raise error  # KeyboardInterrupt, SystemExit: end as asked
-    return _error("runtime", f"the sandbox failed on it ({type(error).__name__}: {first_line(error)}); please "
-                             "report this query", fatal=True), True
+    return RunError("runtime", f"the sandbox failed on it ({type(error).__name__}: {first_line(error)}); please "
+                               "report this query"), True
+
+
+def _too_large(data: bytes) -> RunError:
+    return RunError("memory", f"the result takes {len(data) / MB:.0f} MB; the sandbox returns at most "
+                              f"{MAX_RESULT_MB} MB")
 
 
 def _error(kind: str, message: str, *, fatal: bool = False) -> bytes:
