@@ -234,7 +234,10 @@ class Catalog:
         return obj.column(column) if obj else None
 
     def suggest_objects(self, name: str, n: int = 3) -> list[str]:
-        return closest(normalise_name(name), [obj.name for obj in self.objects], n)
+        """The `n` object names closest to `name` (difflib's measure, `catalog.names`)."""
+        from vgpt2_ext.catalog.names import object_index
+
+        return object_index(self.fingerprint, [obj.name for obj in self.objects]).closest(normalise_name(name), n)
 
     def tables_with_column(self, column: str) -> list[CatalogObject]:
         return [obj for obj in self.objects if obj.has_column(column)]
@@ -255,7 +258,7 @@ class Catalog:
             return self.view_of(obj.name) or obj
         return obj
 
-    @property
+    @cached_property
     def queryable(self) -> tuple[CatalogObject, ...]:
         """Objects an answer should query under the house style (views over base tables, not the bases)."""
         if not self.style.prefer_views:

@@ -15,12 +15,11 @@ query and of the tables related to it by a join path, then with similar names on
 from __future__ import annotations
 
 import difflib
-import heapq
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from vgpt2_ext.catalog.model import closest, did_you_mean, normalise_name
+from vgpt2_ext.catalog.model import closest, did_you_mean
 from vgpt2_ext.sql.analysis import analyze
 from vgpt2_ext.sql.cache import per_catalog
 from vgpt2_ext.sql.model import Analysis, ColumnRef
@@ -30,7 +29,7 @@ if TYPE_CHECKING:
 
 UnknownKind = Literal["table", "column", "qualifier", "ambiguous"]
 SUGGESTIONS = 5
-OBJECT_SUGGESTIONS, CUTOFF = 3, 0.6  # as `Catalog.suggest_objects` and `catalog.model.closest` ask difflib
+OBJECT_SUGGESTIONS = 3  # closest object names offered for an unknown table
 
 
 @dataclass(frozen=True)
@@ -145,54 +144,8 @@ def column_suggestions(catalog: Catalog, owners: tuple[str, ...], column: str,
 
 @per_catalog(maxsize=4096)
 def object_suggestions(catalog: Catalog, name: str) -> tuple[str, ...]:
-    """`catalog.suggest_objects(name)`, exactly, once per catalog and name and faster: difflib's closest match
-    over every object name takes tens of milliseconds on the real Vista export, and invented names recur. The
-    candidates are screened with difflib's own `quick_ratio` bound computed for all names at once (`_NameIndex`),
-    then matched by difflib as before, so the result is the same."""
-    return _name_index(catalog).closest(normalise_name(name), OBJECT_SUGGESTIONS)
-
-
-class _NameIndex:
-    """A catalog's object names (lower case, first spelling kept) with their character counts as a matrix."""
-
-    def __init__(self, names: list[str]) -> None:
-        import numpy as np
-
-        self.spelling: dict[str, str] = {}
-        for name in names:
-            self.spelling.setdefault(name.lower(), name)
-        self.lowered = list(self.spelling)
-        self.alphabet = {ch: i for i, ch in enumerate(sorted({ch for word in self.lowered for ch in word}))}
-        self.counts = np.zeros((len(self.lowered), len(self.alphabet)), dtype=np.int32)
-        for row, word in enumerate(self.lowered):
-            for ch in word:
-                self.counts[row, self.alphabet[ch]] += 1
-        self.lengths = np.array([len(word) for word in self.lowered])
-
-    def closest(self, word: str, n: int, cutoff: float = CUTOFF) -> tuple[str, ...]:
-        """`difflib.get_close_matches(word, names, n, cutoff)` in the names' own spelling."""
-        import numpy as np
-
-        wanted = np.zeros(len(self.alphabet), dtype=np.int32)
-        for ch in word:
-            if ch in self.alphabet:
-                wanted[self.alphabet[ch]] += 1
-        quick = 2.0 * np.minimum(self.counts, wanted).sum(axis=1) / (self.lengths + len(word))
-        matcher, best = difflib.SequenceMatcher(), []  # the n best (ratio, name) so far, a min-heap
-        matcher.set_seq2(word)
-        rows = np.nonzero(quick >= cutoff)[0]  # ratio <= quick_ratio: nothing else can reach the cutoff
-        for row in rows[np.argsort(-quick[rows], kind="stable")]:  # highest bound first, so the loop can stop
-            if len(best) == n and best[0][0] > quick[row]:
-                break  # no name left can reach the n found
-            matcher.set_seq1(self.lowered[row])
-            if (ratio := matcher.ratio()) >= cutoff:
-                (heapq.heappush if len(best) < n else heapq.heappushpop)(best, (ratio, self.lowered[row]))
-        return tuple(self.spelling[match] for _, match in sorted(best, reverse=True))
-
-
-@per_catalog(maxsize=8)
-def _name_index(catalog: Catalog) -> _NameIndex:
-    return _NameIndex([obj.name for obj in catalog.objects])
+    """`catalog.suggest_objects(name)`, once per catalog and name: invented names recur."""
+    return tuple(catalog.suggest_objects(name, OBJECT_SUGGESTIONS))
 
 
 @per_catalog(maxsize=4096)

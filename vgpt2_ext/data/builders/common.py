@@ -26,6 +26,7 @@ from vgpt2_ext.data.seeds import Seeds
 from vgpt2_ext.data.sqlgen import Company, fenced
 from vgpt2_ext.data.styles import vary
 from vgpt2_ext.data.vocabulary import Noun
+from vgpt2_ext.sql.cache import per_catalog
 
 _SPACE_PUNCT = re.compile(r"\s+([,.?!:;)])")
 # how often a question states its company (else the query takes the @APCo-style parameter)
@@ -168,10 +169,16 @@ class _Cycle:
         return None
 
 
+@per_catalog(maxsize=4)
 def queryable(catalog: Catalog) -> tuple[CatalogObject, ...]:
     """The objects templates may ask about: those the house style queries that have columns at all (an export
     can list a view without its columns)."""
     return tuple(obj for obj in catalog.queryable if obj.columns)
+
+
+@per_catalog(maxsize=4)
+def queryable_names(catalog: Catalog) -> frozenset[str]:
+    return frozenset(obj.name for obj in queryable(catalog))
 
 
 def is_settings(obj: CatalogObject) -> bool:

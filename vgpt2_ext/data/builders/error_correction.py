@@ -32,6 +32,7 @@ from vgpt2_ext.data.builders.common import (
     is_settings,
     listing,
     queryable,
+    queryable_names,
     stream,
 )
 from vgpt2_ext.data.builders.draft import Draft
@@ -333,7 +334,7 @@ def _is_scope(obj: CatalogObject, name: str) -> bool:
 def _unknown_table(ctx: BuildContext, item) -> Example | None:
     """A curated missing table (`Invoices`) written where its one real alternative belongs."""
     real = ctx.catalog.find(item.alternatives[0])
-    if real is None or not real.key or real.name not in {o.name for o in queryable(ctx.catalog)}:
+    if real is None or not real.key or real.name not in queryable_names(ctx.catalog):
         return None
     q = _base(ctx, real)
     broken = replace(q, table_as=item.name)

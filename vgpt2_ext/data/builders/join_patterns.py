@@ -28,7 +28,7 @@ from vgpt2_ext.data.builders.common import (
     company_only,
     is_settings,
     listing,
-    queryable,
+    queryable_names,
     stream,
 )
 from vgpt2_ext.data.builders.draft import Draft
@@ -70,7 +70,7 @@ def candidates(ctx: BuildContext):
 
 def queryable_relationships(catalog: Catalog) -> list[Relationship]:
     """Relationships whose both ends are objects the house style queries."""
-    names = {obj.name for obj in queryable(catalog)}
+    names = queryable_names(catalog)
     return [rel for rel in catalog.relationships if rel.child in names and rel.parent in names]
 
 
