@@ -34,8 +34,8 @@ def _init(catalog: Catalog, repair: bool) -> None:
     from vgpt2_ext.sandbox import Sandbox
 
     _WORKER.clear()
-    _WORKER.update(prover=RowProver(catalog, Sandbox(catalog, rows_per_table=DataSettings().proof_rows)),
-                   repair=repair)
+    sandbox = Sandbox(catalog, rows_per_table=DataSettings().proof_rows).start()  # boots while the rows are read
+    _WORKER.update(prover=RowProver(catalog, sandbox), repair=repair)
 
 
 def _judge_all(rows: list[AuditRow]) -> list[RowVerdict]:
