@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.sandbox.conftest import read_cases
 from vgpt2_ext.catalog import Catalog
 from vgpt2_ext.sandbox import Result, RunError, Sandbox, compare, sandbox_for
 
@@ -34,6 +35,24 @@ def test_a_wrong_join_or_a_missing_filter_returns_other_rows(case: dict, sample_
     right, wrong = sample_sandbox.run(case["right"]), sample_sandbox.run(case["wrong"])
     assert any(None not in row for row in right.rows)  # the right query finds real values
     assert not compare(wrong, right).equal
+
+
+def test_a_batch_returns_what_each_query_returns_alone_in_order(sample_sandbox: Sandbox) -> None:
+    """`run_many` (how the data proof and the audit send queries) gives each query `run`'s result or failure."""
+    sqls = [case["sql"] for case in read_cases("tsql.yaml")]
+    sqls[1:1] = ["SELECT Nope FROM APVM", "SELECT 1; SELECT 2", "SELEC 1", "SELECT " + "x" * 40_000]
+    alone = []
+    for sql in sqls:
+        try:
+            alone.append(sample_sandbox.run(sql))
+        except RunError as error:
+            alone.append(error)
+    batch = sample_sandbox.run_many(sqls)
+    assert [type(found) for found in batch] == [type(found) for found in alone]
+    assert [str(found) for found in batch if isinstance(found, RunError)] == \
+        [str(found) for found in alone if isinstance(found, RunError)] and any(isinstance(f, RunError) for f in batch)
+    assert [found for found in batch if isinstance(found, Result)] == [found for found in alone
+                                                                       if isinstance(found, Result)]
 
 
 def test_a_result_names_its_columns_and_knows_whether_it_is_ordered(sample_sandbox: Sandbox) -> None:

@@ -237,7 +237,7 @@ class Catalog:
         """The `n` object names closest to `name` (difflib's measure, `catalog.names`)."""
         from vgpt2_ext.catalog.names import object_index
 
-        return object_index(self.fingerprint, [obj.name for obj in self.objects]).closest(normalise_name(name), n)
+        return object_index(self).closest(normalise_name(name), n)
 
     def tables_with_column(self, column: str) -> list[CatalogObject]:
         return [obj for obj in self.objects if obj.has_column(column)]

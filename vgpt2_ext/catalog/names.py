@@ -13,8 +13,12 @@ from __future__ import annotations
 import difflib
 import heapq
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from vgpt2_ext.catalog.model import Catalog
 
 CUTOFF = 0.6  # difflib's default, which every suggestion uses
 
@@ -57,8 +61,8 @@ class NameIndex:
 _INDEXES: dict[str, NameIndex] = {}  # catalog fingerprint -> its object names' index
 
 
-def object_index(fingerprint: str, names: Sequence[str]) -> NameIndex:
+def object_index(catalog: Catalog) -> NameIndex:
     """The index of a catalog's object names, built once per catalog content (kept out of the pickled catalog)."""
-    if fingerprint not in _INDEXES:
-        _INDEXES[fingerprint] = NameIndex(names)
-    return _INDEXES[fingerprint]
+    if catalog.fingerprint not in _INDEXES:
+        _INDEXES[catalog.fingerprint] = NameIndex([obj.name for obj in catalog.objects])
+    return _INDEXES[catalog.fingerprint]
