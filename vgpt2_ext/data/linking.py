@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -53,13 +53,15 @@ class LinkIndex:
     rendering a prompt."""
 
     names: tuple[str, ...]
-    postings: dict[str, tuple[np.ndarray, np.ndarray]]  # term -> (documents, their BM25 weights there)
+    postings: dict[str, tuple[tuple[int, float], ...]]  # term -> (document, its BM25 weight there)
     exact: dict[str, int]  # lower-case object or base-table name -> document
     documents: dict[str, int]  # object name -> document
+    arrays: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict, repr=False, compare=False)
+    # ^ a term's postings as (documents, weights) arrays, made the first time a question has the term
 
     def scores(self, question: str) -> np.ndarray:
         """Each document's score for `question` (0 where it shares no term with the question)."""
-        found = [self.postings[term] for term in dict.fromkeys(words(question)) if term in self.postings]
+        found = [self._postings(term) for term in dict.fromkeys(words(question)) if term in self.postings]
         if found:
             docs = np.concatenate([docs for docs, _ in found])
             vector = np.bincount(docs, np.concatenate([weights for _, weights in found]), len(self.names))
@@ -69,6 +71,12 @@ class LinkIndex:
             if token.lower() in self.exact:
                 vector[self.exact[token.lower()]] += EXACT_BONUS
         return vector
+
+    def _postings(self, term: str) -> tuple[np.ndarray, np.ndarray]:
+        if term not in self.arrays:
+            postings = self.postings[term]
+            self.arrays[term] = np.array([doc for doc, _ in postings], np.intp), np.array([w for _, w in postings])
+        return self.arrays[term]
 
     def score(self, scores: np.ndarray, name: str) -> float:
         """`name`'s score in a question's `scores` (0 for an object the index does not hold)."""
@@ -125,9 +133,8 @@ def _build(objects: tuple[CatalogObject, ...]) -> LinkIndex:
         exact[obj.name.lower()] = doc
         if obj.base_table:
             exact.setdefault(obj.base_table.lower(), doc)
-    arrays = {term: (np.array([doc for doc, _ in found], np.intp), np.array([weight for _, weight in found]))
-              for term, found in postings.items()}
-    return LinkIndex(tuple(o.name for o in objects), arrays, exact, {o.name: doc for doc, o in enumerate(objects)})
+    return LinkIndex(tuple(o.name for o in objects), {t: tuple(p) for t, p in postings.items()}, exact,
+                     {o.name: doc for doc, o in enumerate(objects)})
 
 
 def _document(obj: CatalogObject) -> Counter:
