@@ -105,8 +105,7 @@ class RowProver:
     def prefetch(self, sqls: Iterable[str]) -> None:
         """Prove the texts not proven yet in one sandbox batch (`prove_sqls`), ahead of the rows that hold them."""
         new = [sql for sql in dict.fromkeys(sqls) if sql not in self._sql]
-        if new:
-            self._sql.update(zip(new, prove_sqls(new, self.catalog, self.sandbox)))
+        self._sql.update(zip(new, prove_sqls(new, self.catalog, self.sandbox)))
 
     def repair(self, sql: str) -> Repair | None:
         if sql not in self._repairs:

@@ -47,11 +47,11 @@ def _prove_all(examples: Sequence[Example]) -> list[Proof]:
     sandbox = _sandbox(catalog)  # its worker starts while the prose is read
     found = [prove_example(example, catalog) for example in examples]
     texts = list(dict.fromkeys(sql for one in found if one.rejection is None for sql in one.sqls if sql not in cache))
-    cache.update(zip(texts, prove_sqls(texts, catalog, sandbox) if texts else ()))
-    return [_proof(one, cache) for one in found]
+    cache.update(zip(texts, prove_sqls(texts, catalog, sandbox)))
+    return [_proof(one, cache, catalog) for one in found]
 
 
-def _proof(found: ExampleProof, cache: dict[str, SQLProof]) -> Proof:
+def _proof(found: ExampleProof, cache: dict[str, SQLProof], catalog: Catalog) -> Proof:
     if found.rejection is not None:
         return Proof(found.rejection, found.sqls)
     tables = list(found.tables)
@@ -60,7 +60,7 @@ def _proof(found: ExampleProof, cache: dict[str, SQLProof]) -> Proof:
         if proof.rejection is not None:
             return Proof(proof.rejection, found.sqls)
         tables += proof.tables
-    facts = sql_facts(found.sqls[-1], _WORKER["catalog"]) if found.sqls else None
+    facts = sql_facts(found.sqls[-1], catalog) if found.sqls else None
     return Proof(None, found.sqls, tuple(dict.fromkeys(tables)), facts)
 
 
