@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from vgpt2_ext.catalog import Catalog
+from vgpt2_ext.sql.cache import per_catalog
 
 Strength = Literal["strong", "weak"]
 
@@ -165,31 +166,40 @@ def _tokens(text: str, names: Names) -> list[Unit]:
 
 
 def _candidate(text: str, quoted: bool, names: Names) -> Unit | None:
+    found = _candidate_of(names.catalog, names.watch, text, quoted)
+    return Unit("M", *found) if found is not None else None
+
+
+@per_catalog(maxsize=1 << 16)
+def _candidate_of(catalog: Catalog, watch: tuple[str, ...], text: str, quoted: bool) -> tuple[Mention, str] | None:
+    """A word's mention and why it is a candidate, once per catalog, watch list and spelling: a word depends on
+    nothing else, and prose repeats its words (a 6,000-row dataset reads 215,000 words, most of them again)."""
+    names = Names(catalog, watch)
     text = text[4:] if text[:4].lower() == "dbo." else text
     if "." in text:
         return _dotted(text, names)
     if not _IDENTIFIER.match(text):
         return None
     if obj := names.object(text, loose=quoted):
-        return Unit("M", names.mention(text, obj, None, marked=True), "object")
+        return names.mention(text, obj, None, marked=True), "object"
     if VISTA_CODE.match(text) and text not in NOT_CODES and text.lower() not in names.columns:
-        return Unit("M", names.mention(text, text, None, marked=True), "code")
+        return names.mention(text, text, None, marked=True), "code"
     if watched := names.watched(text):
-        return Unit("M", names.mention(text, watched[0], watched[1], marked=False), "watched")
+        return names.mention(text, watched[0], watched[1], marked=False), "watched"
     if text.lower() in names.columns and not text.islower():
-        return Unit("M", names.mention(text, None, text, marked=False), "column")
+        return names.mention(text, None, text, marked=False), "column"
     if quoted or _CAMEL.match(text):
-        return Unit("M", names.mention(text, text, None, marked=False), "quoted" if quoted else "camel")
+        return names.mention(text, text, None, marked=False), "quoted" if quoted else "camel"
     return None
 
 
-def _dotted(text: str, names: Names) -> Unit | None:
+def _dotted(text: str, names: Names) -> tuple[Mention, str] | None:
     table, _, column = text.rpartition(".")
     if "." in table or not column[:1].isupper():
         return None
     if not (names.object(table, loose=True) or names.watched(table) or VISTA_CODE.match(table)):
         return None
-    return Unit("M", names.mention(text, table, column, marked=True), "dotted")
+    return names.mention(text, table, column, marked=True), "dotted"
 
 
 def _markers(units: list[Unit], names: Names) -> list[Unit]:

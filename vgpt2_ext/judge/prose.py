@@ -93,7 +93,7 @@ def read_sentence(sentence: str, names: Names, referents: tuple[Mention, ...] = 
     return _remembered(names.catalog, sentence, names.watch)
 
 
-@per_catalog(maxsize=512)
+@per_catalog(maxsize=16384)
 def _remembered(catalog: Catalog, sentence: str, watch: tuple[str, ...]) -> list[Unit]:
     return _read(sentence, Names(catalog, watch), ())
 
