@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from vgpt2_ext.data import asks
-from vgpt2_ext.data.features import sql_facts
 from vgpt2_ext.data.quality import TARGETS, missed, quality, render
+from vgpt2_ext.sql.analysis import sql_facts
 from vgpt2_ext.sql.parse import parse_tsql
 
 

@@ -20,13 +20,13 @@ from vgpt2_ext.catalog import Catalog
 from vgpt2_ext.data.builders import builder
 from vgpt2_ext.data.builders.common import BuildContext
 from vgpt2_ext.data.example import Example
-from vgpt2_ext.data.features import SQLFacts
 from vgpt2_ext.data.hygiene import Decontaminator, Dedup, Overlap
 from vgpt2_ext.data.proof import Rejection
 from vgpt2_ext.data.prover import Proof, Prover
 from vgpt2_ext.data.seeds import Seeds
 from vgpt2_ext.data.settings import CATEGORIES, DataSettings
 from vgpt2_ext.errors import RecipeError
+from vgpt2_ext.sql.features import SQLFacts
 
 OVERSHOOT = 1.05  # candidates offered per missing example, expecting a few rejections
 CHUNK = 2048  # candidates proven between two progress updates

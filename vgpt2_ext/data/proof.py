@@ -28,17 +28,16 @@ from typing import TYPE_CHECKING
 
 from vgpt2_ext.data.asks import asks_for_limit, stated_companies
 from vgpt2_ext.data.example import Example
-from vgpt2_ext.data.features import company_literals, fixed_company_columns, has_top, projected_columns
 from vgpt2_ext.errors import SQLAnalysisError, VGPT2Error
 from vgpt2_ext.judge import Case, Expect, judge
 from vgpt2_ext.judge.facts import false_facts
 from vgpt2_ext.judge.prose import Reading, read_prose
-from vgpt2_ext.sql.analysis import analyze
+from vgpt2_ext.sql.analysis import analyze, sql_facts
 from vgpt2_ext.sql.binding import bind_samples
 from vgpt2_ext.sql.extract import extract_sql
 from vgpt2_ext.sql.grounding import Unknown, ground
 from vgpt2_ext.sql.model import Analysis
-from vgpt2_ext.sql.parse import parse_tsql
+from vgpt2_ext.sql.parse import DIALECT, parse_tsql
 from vgpt2_ext.sql.style import style_violations
 
 if TYPE_CHECKING:
@@ -128,8 +127,7 @@ class _Ready:
 
 def _check_sql(sql: str, catalog: Catalog) -> SQLProof | _Ready:
     try:
-        parse_tsql(sql)
-        analysis = analyze(sql, catalog)
+        analysis = _tsql_analysis(sql, catalog)
     except SQLAnalysisError as error:
         return SQLProof(Rejection("sql_parse", str(error)))
     if analysis.slips:
@@ -146,6 +144,20 @@ def _check_sql(sql: str, catalog: Catalog) -> SQLProof | _Ready:
         return _Ready(analysis.tables, bind_samples(sql, catalog))
     except VGPT2Error as error:
         return SQLProof(Rejection("sql_execution", str(error)))
+
+
+def _tsql_analysis(sql: str, catalog: Catalog) -> Analysis:
+    """The analysis of a text T-SQL reads, else SQLAnalysisError: the T-SQL parser's own message when it fails
+    there (analysis falls back to other dialects, to report their slips), else the analysis's. The text is parsed
+    once when it is good, as most are."""
+    try:
+        analysis = analyze(sql, catalog)
+    except SQLAnalysisError:
+        parse_tsql(sql)  # raises when T-SQL does not read it: its message comes first
+        raise
+    if analysis.dialect != DIALECT:
+        parse_tsql(sql)  # raises: another dialect reads only what T-SQL does not
+    return analysis
 
 
 def _executed(ready: _Ready, outcome: object) -> SQLProof:
@@ -185,17 +197,15 @@ def _turns(example: Example, catalog: Catalog) -> Rejection | None:
 
 def asked_for(sql: str, question: str, columns: tuple[str, ...], catalog: Catalog) -> Rejection | None:
     """Whether `sql` returns what `question` asks: see the module docstring (`asked`)."""
-    try:
-        tree = parse_tsql(sql)[-1]
-    except (SQLAnalysisError, IndexError):
+    facts = sql_facts(sql, catalog)
+    if facts is None:
         return None  # the SQL proof reports it
-    if has_top(tree) and not asks_for_limit(question):
+    if facts.top and not asks_for_limit(question):
         return Rejection("unrequested_top", f"TOP without a bounded request in {question.strip()[:80]!r}")
-    unstated = company_literals(sql, catalog) - stated_companies(question)
+    unstated = facts.literals - stated_companies(question)
     if unstated:
         return Rejection("unstated_company", f"company {_quote(sorted(unstated))} is not in the question")
-    projected = projected_columns(tree, catalog)
-    fixed = fixed_company_columns(tree, catalog)
+    projected, fixed = list(facts.projected), facts.fixed
     wanted = {c.lower() for c in columns}
     repeated = [name for name in projected if name and name.lower() in fixed and name.lower() not in wanted]
     if repeated:

@@ -18,9 +18,10 @@ from typing import Any
 
 from vgpt2_ext.catalog import Catalog
 from vgpt2_ext.data.example import Example
-from vgpt2_ext.data.features import SQLFacts, sql_facts
 from vgpt2_ext.data.proof import ExampleProof, Rejection, SQLProof, prove_example, prove_sqls
 from vgpt2_ext.processes import Workers
+from vgpt2_ext.sql.analysis import sql_facts
+from vgpt2_ext.sql.features import SQLFacts
 
 _WORKER: dict = {}  # this process's catalog and SQL proof cache
 
@@ -60,7 +61,7 @@ def _proof(found: ExampleProof, cache: dict[str, SQLProof], catalog: Catalog) ->
         if proof.rejection is not None:
             return Proof(proof.rejection, found.sqls)
         tables += proof.tables
-    facts = sql_facts(found.sqls[-1], catalog) if found.sqls else None
+    facts = (sql_facts(found.sqls[-1], catalog) or SQLFacts()) if found.sqls else None
     return Proof(None, found.sqls, tuple(dict.fromkeys(tables)), facts)
 
 

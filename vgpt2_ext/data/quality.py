@@ -13,9 +13,10 @@ from dataclasses import dataclass
 
 from vgpt2_ext.catalog import Catalog
 from vgpt2_ext.data import asks
-from vgpt2_ext.data.features import FEATURES, SQLFacts, sql_facts
 from vgpt2_ext.data.hygiene import normalise
+from vgpt2_ext.sql.analysis import sql_facts
 from vgpt2_ext.sql.extract import extract_sql
+from vgpt2_ext.sql.features import FEATURES, SQLFacts
 
 WINDOW = 1000  # question shapes are counted per this many consecutive (shuffled) rows
 
@@ -117,7 +118,7 @@ def _facts(row: dict, facts: dict[str, SQLFacts | None], catalog: Catalog) -> SQ
     if row["id"] in facts:
         return facts[row["id"]]
     sqls = extract_sql(_answer(row))
-    return sql_facts(sqls[-1], catalog) if sqls else None
+    return (sql_facts(sqls[-1], catalog) or SQLFacts()) if sqls else None
 
 
 def _sql_values(found: list[tuple[dict, SQLFacts]]) -> dict[str, float]:

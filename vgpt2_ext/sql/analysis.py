@@ -19,8 +19,9 @@ from sqlglot import exp
 
 from vgpt2_ext.errors import SQLAnalysisError
 from vgpt2_ext.sql.cache import per_catalog
+from vgpt2_ext.sql.features import SQLFacts, facts_of
 from vgpt2_ext.sql.model import Analysis
-from vgpt2_ext.sql.parse import TOO_DEEP, parse_any
+from vgpt2_ext.sql.parse import DIALECT, TOO_DEEP, parse_any, parse_tsql
 from vgpt2_ext.sql.predicates import joins_and_filters
 from vgpt2_ext.sql.resolve import Resolved, resolve_statement
 from vgpt2_ext.sql.slips import find_slips
@@ -47,6 +48,8 @@ def _analyze(catalog: Catalog, sql: str) -> Analysis:
     # less than copying a shared tree (0.8 vs 1.0 M instructions a query)
     dialect, statements = parse_any(sql, cache=False)
     _require_select_lists(statements)
+    facts = facts_of(statements, catalog) if dialect == DIALECT else None  # before resolving rewrites the trees
+    variables = variables_of(statements)
     slips = find_slips(sql, dialect, statements)
     resolved = [resolve_statement(statement, catalog) for statement in statements]
     predicates = [joins_and_filters(one) for one in resolved]
@@ -66,7 +69,33 @@ def _analyze(catalog: Catalog, sql: str) -> Analysis:
         ctes=tuple(dict.fromkeys(name for one in resolved for name in one.ctes)),
         selected=tuple(dict.fromkeys(name for statement, one in zip(statements, resolved)
                                      for name in _selected(statement, one))),
+        variables=variables,
+        facts=facts,
     )
+
+
+def sql_facts(sql: str, catalog: Catalog) -> SQLFacts | None:
+    """The facts of a text T-SQL reads (`Analysis.facts`; from its own parse when it parses but does not
+    resolve), or None when T-SQL does not read it."""
+    try:
+        analysis = analyze(sql, catalog)
+    except SQLAnalysisError:
+        analysis = None
+    if analysis is not None and analysis.facts is not None:
+        return analysis.facts
+    try:
+        return facts_of(parse_tsql(sql), catalog)
+    except SQLAnalysisError:
+        return None
+
+
+def variables_of(statements: list[exp.Expression]) -> tuple[str, ...]:
+    """The `@variables` the statements use (names without `@`, first spelling, in order)."""
+    first: dict[str, str] = {}
+    for statement in statements:
+        for node in statement.find_all(exp.Parameter, bfs=False):
+            first.setdefault(node.name.lower(), node.name)
+    return tuple(first.values())
 
 
 def _selected(statement: exp.Expression, resolved: Resolved) -> list[str]:

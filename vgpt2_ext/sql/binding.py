@@ -12,14 +12,13 @@ rows it returns. (The judge binds a judged answer from its gold query's literals
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from sqlglot import exp
 from sqlglot.tokens import TokenType
 
 from vgpt2_ext.errors import SQLAnalysisError
-from vgpt2_ext.sql.parse import parse_tsql, tokenize
+from vgpt2_ext.sql.parse import DIALECT, parse_tsql, tokenize
 
 if TYPE_CHECKING:
     from vgpt2_ext.catalog import Catalog, Column
@@ -35,12 +34,16 @@ def bind(sql: str, values: Mapping[str, str]) -> str:
 
     The text is changed token by token (a string or a bracketed name that holds `@name` is one token, and
     `@@ROWCOUNT` is no variable), so the rest of the query stays as written and costs no regeneration."""
-    wanted = {name.lstrip("@").lower(): value for name, value in values.items()}
-    unused = [name.lstrip("@") for name in values if name.lstrip("@").lower() not in
-              {known.lower() for known in variables(sql)}]
+    return _bind(sql, values, variables(sql))
+
+
+def _bind(sql: str, values: Mapping[str, str], known: Sequence[str]) -> str:
+    """`bind`, given the variables `sql` uses."""
+    unused = [name.lstrip("@") for name in values if name.lstrip("@").lower() not in {k.lower() for k in known}]
     if unused:
         raise SQLAnalysisError(f"no variable {', '.join(f'`@{name}`' for name in unused)} in the SQL to bind "
-                               f"(it uses {', '.join(f'`@{name}`' for name in variables(sql)) or 'none'})")
+                               f"(it uses {', '.join(f'`@{name}`' for name in known) or 'none'})")
+    wanted = {name.lstrip("@").lower(): value for name, value in values.items()}
     pieces, done = [], 0
     tokens = tokenize(sql)
     for before, at, name in zip([None, *tokens], tokens, tokens[1:]):
@@ -54,11 +57,9 @@ def bind(sql: str, values: Mapping[str, str]) -> str:
 
 def variables(sql: str) -> list[str]:
     """The `@variables` `sql` uses (names without `@`, first spelling, in order)."""
-    first: dict[str, str] = {}
-    for statement in parse_tsql(sql):
-        for node in statement.find_all(exp.Parameter, bfs=False):
-            first.setdefault(node.name.lower(), node.name)
-    return list(first.values())
+    from vgpt2_ext.sql.analysis import variables_of
+
+    return list(variables_of(parse_tsql(sql)))
 
 
 def _literal(value: str) -> str:
@@ -69,18 +70,21 @@ def _literal(value: str) -> str:
 
 
 def bind_samples(sql: str, catalog: Catalog) -> str:
-    """`sql` with every variable bound to a sample value (see the module docstring); `sql` as it is without any."""
-    names = variables(sql)
-    if not names:
-        return sql
-    return bind(sql, {name: "1" for name in names} | _typed_samples(sql, catalog))
-
-
-def _typed_samples(sql: str, catalog: Catalog) -> dict[str, str]:
+    """`sql` with every variable bound to a sample value (see the module docstring); `sql` as it is without any.
+    The variables and the columns they are compared with come from the query's analysis, which the proofs have
+    made already (cached), so binding parses nothing of its own."""
     from vgpt2_ext.sql.analysis import analyze
 
-    return {found.value[1:]: _sample(catalog.column(*found.column.split(".", 1)))
-            for found in analyze(sql, catalog).filters if found.value.startswith("@") and "." in found.column}
+    try:
+        analysis = analyze(sql, catalog)
+    except SQLAnalysisError:
+        analysis = None
+    found = analysis.variables if analysis is not None and analysis.dialect == DIALECT else variables(sql)
+    if not found:
+        return sql
+    typed = {filter_.value[1:]: _sample(catalog.column(*filter_.column.split(".", 1)))
+             for filter_ in analyze(sql, catalog).filters if filter_.value.startswith("@") and "." in filter_.column}
+    return _bind(sql, {name: "1" for name in found} | typed, found)
 
 
 def _sample(column: Column | None) -> str:

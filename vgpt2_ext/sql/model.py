@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from vgpt2_ext.sql.features import SQLFacts
 
 # how a column reference was resolved:
 #   catalog        - a column of a catalog table or view
@@ -118,6 +121,8 @@ class Analysis:
     stars: tuple[str, ...] = ()  # tables selected whole with `*` or `alias.*`
     ctes: tuple[str, ...] = ()  # CTE names, as written
     selected: tuple[str, ...] = ()  # catalog columns the outermost SELECT list reads, as `Table.Column`
+    variables: tuple[str, ...] = ()  # the `@variables` it uses: names without `@`, first spelling, in order
+    facts: SQLFacts | None = None  # read from its T-SQL tree before resolving (None when another dialect read it)
 
     @property
     def statements(self) -> int:

@@ -3,20 +3,21 @@
 `tree_features(tree)` names the constructs a query uses (CTE, window, CASE, HAVING, outer join, EXISTS, DISTINCT,
 subquery, date function, TOP, GROUP BY, three or more tables, every table aliased). `top_level` gives the
 outermost SELECT, whose TOP and select list are what the user gets back; `company_comparisons` finds a company
-column compared with a literal or a variable. Nothing here reads SQL text with patterns.
+column compared with a literal or a variable. `facts_of(statements, catalog)` gathers them as `SQLFacts`, which
+`analyze` keeps with a query's analysis (read from its tree before resolving rewrites it), so the proof and the
+card need no parse of their own. Nothing here reads SQL text with patterns.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlglot import exp
 
-from vgpt2_ext.catalog import Catalog
-from vgpt2_ext.errors import SQLAnalysisError
-from vgpt2_ext.sql.cache import per_catalog
-from vgpt2_ext.sql.parse import parse_tsql
+if TYPE_CHECKING:
+    from vgpt2_ext.catalog import Catalog
 
 # the constructs the card's histogram shows, in its order
 FEATURES = ("cte", "window", "case", "having", "outer_join", "exists", "distinct", "subquery", "date_function",
@@ -79,10 +80,10 @@ def has_top(tree: exp.Expression) -> bool:
     return select is not None and select.args.get("limit") is not None
 
 
-def company_comparisons(tree: exp.Expression, catalog: Catalog) -> Iterator[tuple[exp.Column, exp.Expression]]:
+def company_comparisons(tree: exp.Expression, aliases: dict[str, str],
+                        catalog: Catalog) -> Iterator[tuple[exp.Column, exp.Expression]]:
     """(company column, the value it is compared with) for each `=` between a company column and a literal or
-    a variable (`h.APCo = 3`, `APCo = @APCo`); the column's table is read through the query's aliases."""
-    aliases = _aliases(tree)
+    a variable (`h.APCo = 3`, `APCo = @APCo`); the column's table is read through the query's `aliases`."""
     for eq in tree.find_all(exp.EQ):
         for column, value in ((eq.this, eq.expression), (eq.expression, eq.this)):
             if isinstance(column, exp.Column) and isinstance(value, (exp.Literal, exp.Parameter)) \
@@ -90,18 +91,9 @@ def company_comparisons(tree: exp.Expression, catalog: Catalog) -> Iterator[tupl
                 yield column, value
 
 
-_ALIASES: dict[int, tuple[exp.Expression, dict[str, str]]] = {}
-
-
-def _aliases(tree: exp.Expression) -> dict[str, str]:
-    """alias (or name, lower case) -> table name, for every table reference of the tree; computed once per tree
-    (trees come from the parse cache, so the proof, the checks and the card's facts share one)."""
-    found = _ALIASES.get(id(tree))
-    if found is None or found[0] is not tree:
-        if len(_ALIASES) > 65536:
-            _ALIASES.clear()
-        found = _ALIASES[id(tree)] = (tree, {(t.alias or t.name).lower(): t.name for t in table_refs(tree)})
-    return found[1]
+def aliases_of(tree: exp.Expression) -> dict[str, str]:
+    """alias (or name, lower case) -> table name, for every table reference of the tree."""
+    return {(t.alias or t.name).lower(): t.name for t in table_refs(tree)}
 
 
 def _is_company(column: exp.Column, aliases: dict[str, str], catalog: Catalog) -> bool:
@@ -116,40 +108,14 @@ def projection(tree: exp.Expression) -> list[exp.Expression]:
     return list(select.expressions) if select is not None else []
 
 
-@per_catalog(maxsize=65536)
-def _company_values(catalog: Catalog, sql: str) -> tuple[frozenset[str], frozenset[str]]:
-    try:
-        statements = parse_tsql(sql)
-    except SQLAnalysisError:
-        return frozenset(), frozenset()
-    literals, parameters = set(), set()
-    for tree in statements:
-        for _, value in company_comparisons(tree, catalog):
-            (parameters if isinstance(value, exp.Parameter) else literals).add(value.name)
-    return frozenset(literals), frozenset(parameters)
-
-
-def company_literals(sql: str, catalog: Catalog) -> frozenset[str]:
-    """The literal values `sql` compares a company column with (`APCo = 3` -> {"3"})."""
-    return _company_values(catalog, sql)[0]
-
-
-def projected_columns(tree: exp.Expression, catalog: Catalog) -> list[str | None]:
+def projected_columns(tree: exp.Expression, aliases: dict[str, str], catalog: Catalog) -> list[str | None]:
     """The outermost select list, each item as `Table.Column` (catalog spelling, read through aliases) when it is
     a plain catalog column, else None (an expression, a star, a CTE's output)."""
-    aliases = _aliases(tree)
     found: list[str | None] = []
     for item in projection(tree):
         column = item.this if isinstance(item, exp.Alias) else item
         found.append(_resolve(column, aliases, catalog) if isinstance(column, exp.Column) else None)
     return found
-
-
-def fixed_company_columns(tree: exp.Expression, catalog: Catalog) -> set[str]:
-    """`Table.Column`s (lower case) of the company columns the query fixes with `=` to a literal or variable."""
-    aliases = _aliases(tree)
-    return {name.lower() for column, _ in company_comparisons(tree, catalog)
-            if (name := _resolve(column, aliases, catalog)) is not None}
 
 
 def _resolve(column: exp.Column, aliases: dict[str, str], catalog: Catalog) -> str | None:
@@ -167,18 +133,27 @@ def _resolve(column: exp.Column, aliases: dict[str, str], catalog: Catalog) -> s
 
 @dataclass(frozen=True)
 class SQLFacts:
-    """What the card counts about an answer's last query, computed where it was parsed (the proof's worker)."""
+    """What the card counts and the proof checks about a query: its last statement's constructs, TOP, select list
+    and fixed company columns, and the company values of all its statements."""
 
     features: frozenset[str] = frozenset()
     literals: frozenset[str] = frozenset()  # company numbers it fixes
     parameters: frozenset[str] = frozenset()  # company variables it uses
     projected: tuple[str | None, ...] = ()  # its outermost select list as `Table.Column`s
+    top: bool = False  # its outermost SELECT has TOP
+    fixed: frozenset[str] = frozenset()  # company columns it fixes with `=`, as `table.column` in lower case
 
 
-def sql_facts(sql: str, catalog: Catalog) -> SQLFacts:
-    try:
-        tree = parse_tsql(sql)[-1]
-    except (SQLAnalysisError, IndexError):
-        return SQLFacts()
-    literals, parameters = _company_values(catalog, sql)
-    return SQLFacts(tree_features(tree), literals, parameters, tuple(projected_columns(tree, catalog)))
+def facts_of(statements: Sequence[exp.Expression], catalog: Catalog) -> SQLFacts:
+    """The facts of a query's parsed statements, read before anything rewrites them."""
+    literals, parameters = set(), set()
+    fixed: set[str] = set()
+    for tree in statements:
+        aliases = aliases_of(tree)
+        for column, value in company_comparisons(tree, aliases, catalog):
+            (parameters if isinstance(value, exp.Parameter) else literals).add(value.name)
+            if tree is statements[-1] and (name := _resolve(column, aliases, catalog)) is not None:
+                fixed.add(name.lower())
+    last = statements[-1]
+    return SQLFacts(tree_features(last), frozenset(literals), frozenset(parameters),
+                    tuple(projected_columns(last, aliases, catalog)), has_top(last), frozenset(fixed))
