@@ -26,7 +26,7 @@ from vgpt2_ext.audit.verdict import RowVerdict, judge_row
 from vgpt2_ext.catalog import Catalog
 from vgpt2_ext.data.settings import DataSettings
 from vgpt2_ext.processes import Workers
-from vgpt2_ext.sandbox import Sandbox, catalog_payload
+from vgpt2_ext.sandbox import Sandbox
 from vgpt2_ext.sql.extract import extract_sql
 
 WINDOW = 256  # rows split across the workers at a time
@@ -70,7 +70,7 @@ class Pool:
             _init(self.catalog, self.repair)
             return self
         self.catalog.relationships  # noqa: B018 - inferred once here, inherited by the forked workers
-        catalog_payload(self.catalog)  # pickled once here for their sandboxes (and fingerprinted), inherited too
+        self.catalog.fingerprint  # noqa: B018 - what their caches are keyed by: computed once here too
         self._workers = Workers(self.workers, _init, (self.catalog, self.repair), balance=True)
         return self
 

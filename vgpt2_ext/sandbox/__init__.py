@@ -12,10 +12,10 @@ the operating system enforces (`worker`, `client`); `RunError.kind` says why a r
 
 from __future__ import annotations
 
-from vgpt2_ext.sandbox.client import Sandbox, catalog_payload, sandbox_for
+from vgpt2_ext.sandbox.client import Sandbox, sandbox_for
 from vgpt2_ext.sandbox.compare import Comparison, compare, compare_any
 from vgpt2_ext.sandbox.engine import Engine
 from vgpt2_ext.sandbox.result import Limits, Result, RunError
 
-__all__ = ["Comparison", "Engine", "Limits", "Result", "RunError", "Sandbox", "catalog_payload", "compare",
-           "compare_any", "sandbox_for"]
+__all__ = ["Comparison", "Engine", "Limits", "Result", "RunError", "Sandbox", "compare", "compare_any",
+           "sandbox_for"]

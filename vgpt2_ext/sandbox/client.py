@@ -30,7 +30,6 @@ from vgpt2_ext.catalog import Catalog
 from vgpt2_ext.errors import SandboxError
 from vgpt2_ext.sandbox.engine import ROWS_PER_TABLE
 from vgpt2_ext.sandbox.result import ALLOWANCE_MB, GRACE_S, Limits, Result, RunError, check_size
-from vgpt2_ext.sql.cache import per_catalog
 
 START_TIMEOUT_S = 120.0  # starting a worker: imports and the catalog (the Vista export unpickles in ~1 s)
 _PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
@@ -258,17 +257,10 @@ def _start(catalog: Catalog, seed: int, rows: int, limits: Limits) -> _Process:
     os.close(from_child)
     process = _Process(popen, Connection(from_parent, readable=False), Connection(to_parent, writable=False),
                        stderr, os.getpid())
-    payload = pickle.dumps((catalog_payload(catalog), seed, rows, limits), protocol=pickle.HIGHEST_PROTOCOL)
+    payload = pickle.dumps((catalog, seed, rows, limits), protocol=pickle.HIGHEST_PROTOCOL)
     process.sender = threading.Thread(target=_hand_over, args=(process.requests, payload), daemon=True)
     process.sender.start()
     return process
-
-
-@per_catalog(maxsize=2)
-def catalog_payload(catalog: Catalog) -> bytes:
-    """The catalog as a worker receives it, pickled once per catalog (a quarter of a second for the Vista
-    export): a process that forks workers, each with a sandbox of its own, calls it first, and they inherit it."""
-    return pickle.dumps(catalog, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _hand_over(end: Connection, payload: bytes) -> None:

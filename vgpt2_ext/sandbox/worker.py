@@ -189,7 +189,6 @@ def main(argv: list[str]) -> int:
     try:
         with long_lived():
             catalog, seed, rows, limits = pickle.loads(inbox.recv_bytes())
-            catalog = pickle.loads(catalog)  # pickled apart, once per catalog (`client.catalog_payload`)
     except (EOFError, OSError):
         return 0
     engine = Engine(catalog, seed=seed, limits=limits, rows_per_table=rows)

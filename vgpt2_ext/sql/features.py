@@ -1,6 +1,6 @@
 """What a T-SQL query is made of, read from its sqlglot tree: the constructs the card counts and the proof checks.
 
-`tree_features(tree)` names the constructs a query uses (CTE, window, CASE, HAVING, outer join, EXISTS, DISTINCT,
+The features are the constructs a query uses (CTE, window, CASE, HAVING, outer join, EXISTS, DISTINCT,
 subquery, date function, TOP, GROUP BY, three or more tables, every table aliased). `top_level` gives the
 outermost SELECT, whose TOP and select list are what the user gets back; `company_comparisons` finds a company
 column compared with a literal or a variable. `facts_of(statements, catalog)` gathers them as `SQLFacts`, which
@@ -27,21 +27,35 @@ DATE_FUNCTIONS = (exp.DateAdd, exp.DateDiff, exp.LastDay, exp.Year, exp.Month, e
                   exp.DateSub, exp.TsOrDsAdd, exp.TimestampTrunc)
 
 
-def tree_features(tree: exp.Expression) -> frozenset[str]:
-    """The constructs of a parsed query, found in one walk of its tree."""
+@dataclass(frozen=True)
+class _Tree:
+    """One walk's findings: the constructs, the table references (CTE names excluded) and the `=` comparisons."""
+
+    features: frozenset[str]
+    tables: list[exp.Table]
+    comparisons: list[exp.EQ]
+
+
+def _walk(tree: exp.Expression) -> _Tree:
     kinds: set[type] = set()
     found: set[str] = set()
     tables: list[exp.Table] = []
-    ctes = {cte.alias_or_name.lower() for cte in tree.find_all(exp.CTE)}
+    comparisons: list[exp.EQ] = []
+    ctes: set[str] = set()
     for node in tree.walk():
         kinds.add(type(node))
         if isinstance(node, exp.Join) and (node.side in ("LEFT", "RIGHT", "FULL")
                                            or (node.args.get("kind") or "").upper() == "OUTER"):
             found.add("outer_join")
-        elif isinstance(node, exp.Table) and node.name and node.name.lower() not in ctes:
+        elif isinstance(node, exp.Table) and node.name:
             tables.append(node)
         elif isinstance(node, exp.Select) and node is not tree and not isinstance(node.parent, (exp.CTE, exp.Union)):
             found.add("subquery")
+        elif isinstance(node, exp.CTE):
+            ctes.add(node.alias_or_name.lower())
+        elif isinstance(node, exp.EQ):
+            comparisons.append(node)
+    tables = [t for t in tables if t.name.lower() not in ctes]
     found |= {name for name, kind in _KINDS if kind in kinds}
     if any(issubclass(kind, DATE_FUNCTIONS) for kind in kinds):
         found.add("date_function")
@@ -53,17 +67,11 @@ def tree_features(tree: exp.Expression) -> frozenset[str]:
             found.add("aliased")
     if len({t.name.lower() for t in tables}) >= 3:
         found.add("three_tables")
-    return frozenset(found)
+    return _Tree(frozenset(found), tables, comparisons)
 
 
 _KINDS = (("cte", exp.CTE), ("window", exp.Window), ("case", exp.Case), ("having", exp.Having),
           ("exists", exp.Exists), ("distinct", exp.Distinct), ("group_by", exp.Group))
-
-
-def table_refs(tree: exp.Expression) -> list[exp.Table]:
-    """Every table reference of the tree, CTE names excluded."""
-    ctes = {cte.alias_or_name.lower() for cte in tree.find_all(exp.CTE)}
-    return [t for t in tree.find_all(exp.Table) if t.name and t.name.lower() not in ctes]
 
 
 def top_level(tree: exp.Expression) -> exp.Select | None:
@@ -80,20 +88,15 @@ def has_top(tree: exp.Expression) -> bool:
     return select is not None and select.args.get("limit") is not None
 
 
-def company_comparisons(tree: exp.Expression, aliases: dict[str, str],
+def company_comparisons(comparisons: list[exp.EQ], aliases: dict[str, str],
                         catalog: Catalog) -> Iterator[tuple[exp.Column, exp.Expression]]:
     """(company column, the value it is compared with) for each `=` between a company column and a literal or
     a variable (`h.APCo = 3`, `APCo = @APCo`); the column's table is read through the query's `aliases`."""
-    for eq in tree.find_all(exp.EQ):
+    for eq in comparisons:
         for column, value in ((eq.this, eq.expression), (eq.expression, eq.this)):
             if isinstance(column, exp.Column) and isinstance(value, (exp.Literal, exp.Parameter)) \
                     and _is_company(column, aliases, catalog):
                 yield column, value
-
-
-def aliases_of(tree: exp.Expression) -> dict[str, str]:
-    """alias (or name, lower case) -> table name, for every table reference of the tree."""
-    return {(t.alias or t.name).lower(): t.name for t in table_refs(tree)}
 
 
 def _is_company(column: exp.Column, aliases: dict[str, str], catalog: Catalog) -> bool:
@@ -145,15 +148,16 @@ class SQLFacts:
 
 
 def facts_of(statements: Sequence[exp.Expression], catalog: Catalog) -> SQLFacts:
-    """The facts of a query's parsed statements, read before anything rewrites them."""
+    """The facts of a query's parsed statements, read before anything rewrites them (one walk of each tree)."""
     literals, parameters = set(), set()
     fixed: set[str] = set()
     for tree in statements:
-        aliases = aliases_of(tree)
-        for column, value in company_comparisons(tree, aliases, catalog):
+        found = _walk(tree)
+        aliases = {(t.alias or t.name).lower(): t.name for t in found.tables}  # alias (or name) -> table
+        for column, value in company_comparisons(found.comparisons, aliases, catalog):
             (parameters if isinstance(value, exp.Parameter) else literals).add(value.name)
             if tree is statements[-1] and (name := _resolve(column, aliases, catalog)) is not None:
                 fixed.add(name.lower())
     last = statements[-1]
-    return SQLFacts(tree_features(last), frozenset(literals), frozenset(parameters),
+    return SQLFacts(found.features, frozenset(literals), frozenset(parameters),
                     tuple(projected_columns(last, aliases, catalog)), has_top(last), frozenset(fixed))
