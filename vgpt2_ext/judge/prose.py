@@ -93,6 +93,7 @@ def read_sentence(sentence: str, names: Names, referents: tuple[Mention, ...] = 
     return _remembered(names.catalog, sentence, names.watch)
 
 
+# a dataset repeats its sentences (6,000 export rows hold 11,000 distinct ones, read 24,000 times); about 5 KB each
 @per_catalog(maxsize=16384)
 def _remembered(catalog: Catalog, sentence: str, watch: tuple[str, ...]) -> list[Unit]:
     return _read(sentence, Names(catalog, watch), ())
