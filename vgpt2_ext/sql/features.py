@@ -143,8 +143,12 @@ class SQLFacts:
     literals: frozenset[str] = frozenset()  # company numbers it fixes
     parameters: frozenset[str] = frozenset()  # company variables it uses
     projected: tuple[str | None, ...] = ()  # its outermost select list as `Table.Column`s
-    top: bool = False  # its outermost SELECT has TOP
     fixed: frozenset[str] = frozenset()  # company columns it fixes with `=`, as `table.column` in lower case
+
+    @property
+    def top(self) -> bool:
+        """Its outermost SELECT has TOP."""
+        return "top" in self.features
 
 
 def facts_of(statements: Sequence[exp.Expression], catalog: Catalog) -> SQLFacts:
@@ -160,4 +164,4 @@ def facts_of(statements: Sequence[exp.Expression], catalog: Catalog) -> SQLFacts
                 fixed.add(name.lower())
     last = statements[-1]
     return SQLFacts(found.features, frozenset(literals), frozenset(parameters),
-                    tuple(projected_columns(last, aliases, catalog)), has_top(last), frozenset(fixed))
+                    tuple(projected_columns(last, aliases, catalog)), frozenset(fixed))
